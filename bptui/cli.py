@@ -1,0 +1,129 @@
+"""The `bptui` command. Headless commands (key, check, schema, replay) never import Textual."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bptui import __version__
+
+COMMANDS = ("key", "check", "schema", "replay")
+
+
+def _key(args) -> int:
+    from rich.console import Console
+
+    from bptui import engine, lesson, steps
+    from bptui.key import key_data, print_key
+
+    loaded = lesson.load(args.lesson)
+    trace = engine.run(loaded)
+    all_steps = steps.build(loaded, trace)
+    if args.json:
+        print(json.dumps(key_data(loaded, trace, all_steps), indent=2, ensure_ascii=False))
+    else:
+        print_key(loaded, trace, all_steps, Console())
+    return 0
+
+
+def _check(args) -> int:
+    from bptui import lesson
+
+    failed = 0
+    for spec in args.lessons:
+        try:
+            loaded = lesson.load(spec)
+        except lesson.LessonError as error:
+            print(f"✗ {error}", file=sys.stderr)
+            failed += 1
+        else:
+            print(f"✓ {loaded.source}: {loaded.title}")
+    return 2 if failed else 0
+
+
+def _schema(args) -> int:
+    from bptui.schema import lesson_schema
+
+    print(json.dumps(lesson_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _replay(args) -> int:
+    from bptui.replay import main as replay_main
+
+    return replay_main(args)
+
+
+def _tutor(args) -> int:
+    from bptui.tui.run import run_tutor
+
+    return run_tutor(args)
+
+
+def command_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bptui", description="Learn backpropagation by doing it.")
+    parser.add_argument("--version", action="version", version=f"bptui {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    key = sub.add_parser("key", help="print the worked solution of a lesson")
+    key.add_argument("lesson", help="a lesson file, or the name of a shipped lesson")
+    key.add_argument("--json", action="store_true", help="print the key as JSON")
+    key.set_defaults(run=_key)
+
+    check = sub.add_parser("check", help="validate lesson files (exit 2 if one is invalid)")
+    check.add_argument("lessons", nargs="+", metavar="lesson")
+    check.set_defaults(run=_check)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of lesson files")
+    schema.set_defaults(run=_schema)
+
+    replay = sub.add_parser("replay", help="grade answer files against a lesson, headless")
+    replay.add_argument("lesson")
+    replay.add_argument("answers", nargs="+", help="answer files, or folders of them")
+    replay.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    replay.add_argument("--strict", action="store_true", help="exit 1 unless every step is right")
+    replay.add_argument("--tui", action="store_true", help="drive the real tutor, headless")
+    replay.add_argument("--screenshots", metavar="DIR", help="with --tui: an SVG after every step")
+    replay.add_argument("--size", default="100x30", metavar="COLSxROWS", help="with --tui")
+    replay.set_defaults(run=_replay)
+    return parser
+
+
+def tutor_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bptui",
+        description="Learn backpropagation by doing it. Other commands: "
+        + ", ".join(COMMANDS)
+        + " (bptui COMMAND --help).",
+    )
+    parser.add_argument("--version", action="version", version=f"bptui {__version__}")
+    parser.add_argument("lesson", nargs="?", help="a lesson file or shipped lesson name")
+    parser.add_argument(
+        "--autoplay", type=float, metavar="SECONDS", help="play the lesson by itself at this pace"
+    )
+    parser.add_argument("--answers", metavar="FILE", help="with --autoplay: type these answers")
+    parser.add_argument("--restart", action="store_true", help="start the lesson from scratch")
+    parser.set_defaults(run=_tutor)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        args = command_parser().parse_args(argv)
+    else:
+        args = tutor_parser().parse_args(argv)
+
+    from bptui.lesson import LessonError
+
+    try:
+        return args.run(args)
+    except LessonError as error:
+        print(f"bptui: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # a closed pipe (e.g. `| head`) is not an error worth a traceback
+        return 0

@@ -1,0 +1,97 @@
+"""`bptui key`: the full worked solution, as JSON or as a Rich transcript."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from bptui import engine
+from bptui.lesson import Lesson
+from bptui.notation import shown
+from bptui.steps import PHASE_TITLES, Step
+
+
+def _list(array) -> list:
+    return array.tolist()
+
+
+def key_data(lesson: Lesson, trace: engine.Trace, steps: list[Step]) -> dict:
+    """The answer key as plain data (the `--json` output)."""
+    return {
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "lesson": lesson.source,
+        "samples": [
+            {
+                "x": _list(s.x),
+                "target": _list(s.target),
+                "loss": s.loss,
+                "layers": [
+                    {
+                        "z": _list(layer.z),
+                        "a": _list(layer.a),
+                        "gain": None if layer.gain is None else _list(layer.gain),
+                        "dl_dz": _list(layer.dl_dz),
+                        "dl_dw": _list(layer.dl_dw),
+                        "dl_db": _list(layer.dl_db),
+                    }
+                    for layer in s.layers
+                ],
+            }
+            for s in trace.samples
+        ],
+        "total": {
+            "loss": trace.loss,
+            "layers": [
+                {"dl_dw": _list(w), "dl_db": _list(b)}
+                for w, b in zip(trace.dl_dw, trace.dl_db, strict=True)
+            ],
+        },
+        "updated": {
+            "learning_rate": lesson.learning_rate,
+            "layers": [
+                {"weights": _list(w), "biases": _list(b)}
+                for w, b in zip(trace.updated_weights, trace.updated_biases, strict=True)
+            ],
+        },
+        "steps": [step_data(s) for s in steps if s.asked],
+    }
+
+
+def step_data(step: Step) -> dict:
+    return {
+        "id": step.id,
+        "phase": step.phase,
+        "kind": step.kind,
+        "sample": step.sample,
+        "layer": step.layer,
+        "neuron": step.neuron,
+        "source": step.source,
+        "asks": step.asks,
+        "formula": f"{step.symbol} = {step.formula}",
+        "numbers": f"{step.symbol} = {step.numbers}",
+        "value": step.value,
+        "shown": step.shown,
+    }
+
+
+def print_key(lesson: Lesson, trace: engine.Trace, steps: list[Step], console) -> None:
+    """The worked solution, phase by phase, each formula with its numbers."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console.print(Text(lesson.title, style="bold"))
+    if lesson.summary:
+        console.print(lesson.summary)
+    asked = [s for s in steps if s.asked]
+    console.print(Text(f"{len(asked)} steps", style="dim"))
+    for (sample, phase), group in groupby(asked, key=lambda s: (s.sample, s.phase)):
+        heading = PHASE_TITLES[phase] + (f" — sample {sample}" if sample and len(lesson.samples) > 1 else "")
+        table = Table(title=heading, title_justify="left", title_style="bold cyan", expand=False)
+        table.add_column("step", style="dim", no_wrap=True)
+        table.add_column("formula")
+        table.add_column("with the numbers")
+        table.add_column("value", justify="right", style="bold")
+        for step in group:
+            table.add_row(step.id, f"{step.symbol} = {step.formula}", step.numbers, step.shown)
+        console.print(table)
+    console.print(f"Total loss L = Σₙ lⁿ = {shown(trace.loss, lesson.decimals)}")

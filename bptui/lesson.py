@@ -1,0 +1,391 @@
+"""Lesson files: find them, read them as untrusted data, validate them into a `Lesson`.
+
+Nothing here evaluates lesson text: TOML is parsed by the standard library, and every value is
+checked for type, shape and range before the engine sees it. Every problem becomes a `LessonError`
+that says what is wrong and where (the line when it can be found, and the field path).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
+LOSSES = ("squared_error", "cross_entropy")
+# The phases of the tutor, in the order it walks them (seed section 2, then the summary).
+PHASES = ("forward", "loss", "output", "backward", "gradient", "total", "update")
+NARRATION_KEYS = ("intro", *PHASES, "summary")
+
+MAX_BYTES = 64 * 1024
+MAX_INPUTS = 8
+MAX_WIDTH = 8
+MAX_LAYERS = 5
+MAX_SAMPLES = 8
+MAX_MAGNITUDE = 1e6
+DEFAULT_DECIMALS = 3
+
+
+class LessonError(Exception):
+    """A lesson that cannot be used, with where the problem is."""
+
+    def __init__(self, source: str, message: str, where: str = "", line: int | None = None):
+        super().__init__(message)
+        self.source = source
+        self.message = message
+        self.where = where
+        self.line = line
+
+    def __str__(self) -> str:
+        place = self.source + (f":{self.line}" if self.line else "")
+        return f"{place}: {self.where + ': ' if self.where else ''}{self.message}"
+
+
+@dataclass(frozen=True)
+class Layer:
+    activation: str
+    weights: tuple[tuple[float, ...], ...]  # row j = the weights into neuron j
+    biases: tuple[float, ...]
+
+    @property
+    def width(self) -> int:
+        return len(self.biases)
+
+
+@dataclass(frozen=True)
+class Sample:
+    x: tuple[float, ...]
+    target: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    title: str
+    inputs: tuple[str, ...]
+    layers: tuple[Layer, ...]
+    loss: str
+    learning_rate: float
+    samples: tuple[Sample, ...]
+    summary: str = ""
+    decimals: int = DEFAULT_DECIMALS
+    ask: tuple[str, ...] = PHASES
+    narration: dict[str, str] = field(default_factory=dict)
+    source: str = "<lesson>"
+    name: str = "lesson"
+    text: str = ""  # the file as read, so progress can tell when a lesson has changed
+
+    @property
+    def output(self) -> Layer:
+        return self.layers[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and reading
+
+
+def lessons_dir() -> Path:
+    """The shipped lessons: inside the installed package, or beside it in a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "lessons"
+    return installed if installed.is_dir() else here.parent / "lessons"
+
+
+def shipped_lessons() -> list[Path]:
+    return sorted(lessons_dir().glob("*.toml"))
+
+
+def resolve(spec: str) -> Path:
+    """A LESSON argument is a path, or the file stem of a shipped lesson."""
+    path = Path(spec)
+    if path.exists() or path.suffix == ".toml" or "/" in spec or "\\" in spec:
+        return path
+    shipped = lessons_dir() / f"{spec}.toml"
+    if shipped.exists():
+        return shipped
+    names = ", ".join(p.stem for p in shipped_lessons()) or "none"
+    raise LessonError(spec, f"no such file, and no shipped lesson of that name (shipped: {names})")
+
+
+def read_text(path: Path) -> str:
+    source = str(path)
+    if path.is_dir():
+        raise LessonError(source, "is a directory, not a lesson file")
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise LessonError(source, "no such file") from None
+    except OSError as error:
+        raise LessonError(source, f"cannot be read ({error.strerror})") from None
+    if size > MAX_BYTES:
+        raise LessonError(
+            source, f"is {size:,} bytes; a lesson may be at most {MAX_BYTES // 1024} KiB"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise LessonError(source, f"cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise LessonError(source, "is not UTF-8 text", line=line) from None
+    if not text.strip():
+        raise LessonError(source, "is empty")
+    return text
+
+
+def load(spec: str) -> Lesson:
+    """Read and validate a lesson given as a path or a shipped name."""
+    path = resolve(spec)
+    return parse(read_text(path), source=str(path), name=path.stem)
+
+
+def parse(text: str, source: str = "<lesson>", name: str = "lesson") -> Lesson:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = _toml_message(str(error))
+        raise LessonError(source, f"not valid TOML: {message}", line=line) from None
+    return _Validator(source, text).lesson(data, name)
+
+
+def _toml_message(text: str) -> tuple[str, int | None]:
+    match = re.search(r"\(at line (\d+), column (\d+)\)", text)
+    if not match:
+        return text, None
+    message = text[: match.start()].strip()
+    return f"{message[:1].lower()}{message[1:]} (column {match.group(2)})", int(match.group(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return type(value).__name__
+
+
+class _Validator:
+    def __init__(self, source: str, text: str):
+        self.source = source
+        self.text = text
+
+    def fail(self, where: str, message: str) -> LessonError:
+        return LessonError(self.source, message, where, _locate(self.text, where))
+
+    def table(self, data: object, where: str, required: tuple, optional: tuple = ()) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(where, f"must be a table, not {_kind(data)}")
+        for key in required:
+            if key not in data:
+                raise self.fail(where, f"missing key '{key}'")
+        unknown = [key for key in data if key not in required and key not in optional]
+        if unknown:
+            expected = ", ".join((*required, *optional))
+            raise self.fail(where, f"unknown key '{unknown[0]}' (expected: {expected})")
+        return data
+
+    def string(self, value: object, where: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(where, f"must be a string, not {_kind(value)}")
+        return value
+
+    def choice(self, value: object, where: str, valid: tuple[str, ...], what: str) -> str:
+        value = self.string(value, where)
+        if value not in valid:
+            raise self.fail(where, f"unknown {what} '{value}' (valid: {', '.join(valid)})")
+        return value
+
+    def number(self, value: object, where: str) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(where, f"must be a number, not {_kind(value)}")
+        if not math.isfinite(value):
+            raise self.fail(where, f"must be a finite number, not {value}")
+        if abs(value) > MAX_MAGNITUDE:
+            raise self.fail(where, f"{value:g} is too large; numbers are limited to ±{MAX_MAGNITUDE:g}")
+        return float(value)
+
+    def vector(self, value: object, where: str, length: int | None, what: str) -> tuple:
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of numbers, not {_kind(value)}")
+        if length is not None and len(value) != length:
+            raise self.fail(where, f"has {len(value)} numbers, but {what} needs {length}")
+        if not value:
+            raise self.fail(where, "must not be empty")
+        return tuple(self.number(item, f"{where}[{i + 1}]") for i, item in enumerate(value))
+
+    def items(self, value: object, where: str, what: str, limit: int) -> list:
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of {what}, not {_kind(value)}")
+        if not value:
+            raise self.fail(where, f"needs at least one of {what}")
+        if len(value) > limit:
+            raise self.fail(where, f"has {len(value)} {what}; a lesson may have at most {limit}")
+        return value
+
+    # --- the lesson ---
+
+    def lesson(self, data: dict, name: str) -> Lesson:
+        optional = ("summary", "display", "tutor", "narration")
+        top = self.table(data, "lesson", ("title", "network", "training"), optional)
+        title = self.string(top["title"], "title").strip()
+        if not title:
+            raise self.fail("title", "must not be empty")
+        inputs, layers = self.network(top["network"])
+        loss, rate, samples = self.training(top["training"], len(inputs), layers)
+        decimals, ask, narration = self.tutor_options(top)
+        return Lesson(
+            title=title,
+            summary=self.string(top.get("summary", ""), "summary").strip(),
+            inputs=inputs,
+            layers=layers,
+            loss=loss,
+            learning_rate=rate,
+            samples=samples,
+            decimals=decimals,
+            ask=ask,
+            narration=narration,
+            source=self.source,
+            name=name,
+            text=self.text,
+        )
+
+    def network(self, data: object) -> tuple[tuple[str, ...], tuple[Layer, ...]]:
+        network = self.table(data, "network", ("inputs", "layers"))
+        names = self.items(network["inputs"], "network.inputs", "input names", MAX_INPUTS)
+        inputs = tuple(self.string(n, f"network.inputs[{i + 1}]") for i, n in enumerate(names))
+        if len(set(inputs)) != len(inputs) or not all(n.strip() for n in inputs):
+            raise self.fail("network.inputs", "input names must be unique and not empty")
+        tables = self.items(network["layers"], "network.layers", "layers", MAX_LAYERS)
+        layers = []
+        fan_in = len(inputs)
+        for index, table in enumerate(tables, start=1):
+            layer = self.layer(table, f"network.layers[{index}]", fan_in)
+            if layer.activation == "softmax" and index != len(tables):
+                raise self.fail(
+                    f"network.layers[{index}].activation",
+                    "softmax is allowed only on the output layer (the last one)",
+                )
+            layers.append(layer)
+            fan_in = layer.width
+        return inputs, tuple(layers)
+
+    def layer(self, data: object, where: str, fan_in: int) -> Layer:
+        table = self.table(data, where, ("activation", "weights", "biases"))
+        activation = self.choice(
+            table["activation"], f"{where}.activation", ACTIVATIONS, "activation"
+        )
+        rows = self.items(table["weights"], f"{where}.weights", "rows of weights", MAX_WIDTH)
+        what = "the layer before" if not where.endswith("[1]") else "the input size"
+        weights = tuple(
+            self.vector(row, f"{where}.weights[{j + 1}]", fan_in, f"{what} ({fan_in} units)")
+            for j, row in enumerate(rows)
+        )
+        biases = self.vector(
+            table["biases"], f"{where}.biases", len(weights), "one per row of weights"
+        )
+        return Layer(activation, weights, biases)
+
+    def training(self, data: object, n_inputs: int, layers: tuple[Layer, ...]):
+        training = self.table(data, "training", ("loss", "learning_rate", "samples"))
+        loss = self.choice(training["loss"], "training.loss", LOSSES, "loss")
+        output = layers[-1]
+        if loss == "cross_entropy" and output.activation != "softmax":
+            raise self.fail(
+                f"network.layers[{len(layers)}].activation",
+                "cross_entropy needs a softmax output layer",
+            )
+        if output.activation == "softmax" and loss != "cross_entropy":
+            raise self.fail("training.loss", "a softmax output layer goes with cross_entropy")
+        rate = self.number(training["learning_rate"], "training.learning_rate")
+        if rate <= 0:
+            raise self.fail("training.learning_rate", f"must be a positive number, not {rate:g}")
+        tables = self.items(training["samples"], "training.samples", "samples", MAX_SAMPLES)
+        samples = []
+        for index, table in enumerate(tables, start=1):
+            where = f"training.samples[{index}]"
+            sample = self.table(table, where, ("x", "target"))
+            x = self.vector(sample["x"], f"{where}.x", n_inputs, f"the network's {n_inputs} inputs")
+            target = self.vector(
+                sample["target"],
+                f"{where}.target",
+                output.width,
+                f"the output layer's {output.width} neurons",
+            )
+            if loss == "cross_entropy" and (
+                min(target) < 0 or not math.isclose(sum(target), 1.0, abs_tol=1e-9)
+            ):
+                raise self.fail(
+                    f"{where}.target",
+                    "cross_entropy targets must be a distribution (each ≥ 0, summing to 1)",
+                )
+            samples.append(Sample(x, target))
+        return loss, rate, tuple(samples)
+
+    def tutor_options(self, top: dict) -> tuple[int, tuple[str, ...], dict[str, str]]:
+        display = self.table(top.get("display", {}), "display", (), ("decimals",))
+        decimals = display.get("decimals", DEFAULT_DECIMALS)
+        if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
+            raise self.fail("display.decimals", "must be a whole number from 0 to 6")
+        tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask",))
+        ask = tutor.get("ask", list(PHASES))
+        if not isinstance(ask, list) or not ask:
+            raise self.fail("tutor.ask", "must be a non-empty list of phases")
+        for i, phase in enumerate(ask):
+            self.choice(phase, f"tutor.ask[{i + 1}]", PHASES, "phase")
+        narration = self.table(top.get("narration", {}), "narration", (), NARRATION_KEYS)
+        for key, value in narration.items():
+            self.string(value, f"narration.{key}")
+        return decimals, tuple(p for p in PHASES if p in ask), dict(narration)
+
+
+def _locate(text: str, where: str) -> int | None:
+    """Best effort: the line of the file that holds `where`, e.g. network.layers[2].weights."""
+    lines = text.splitlines()
+    section: list[str] = []
+    start: int | None = None
+    key = None
+    for part in where.split("."):
+        name, _, index = part.partition("[")
+        if name in ("layers", "samples") and index:  # [[network.layers]] tables, counted from 1
+            section.append(name)
+            header = "[[" + ".".join(section) + "]]"
+            start = _header_line(lines, header, int(index.split("]")[0]), after=start or 0)
+            if start is None:
+                return None
+        elif not section and name in ("network", "training", "display", "tutor", "narration"):
+            section.append(name)
+            start = _header_line(lines, f"[{name}]", 1, after=0)
+        else:
+            key = name
+            break
+    begin = start or 0
+    if key is not None:
+        for number in range(begin, len(lines)):
+            if number > begin and lines[number].lstrip().startswith("["):
+                break
+            if re.match(rf"\s*{re.escape(key)}\s*=", lines[number]):
+                return number + 1
+    return None if start is None else start + 1
+
+
+def _header_line(lines: list[str], header: str, nth: int, after: int) -> int | None:
+    seen = 0
+    for number in range(after, len(lines)):
+        if lines[number].strip().startswith(header):
+            seen += 1
+            if seen == nth:
+                return number
+    return None

@@ -1,0 +1,77 @@
+"""How numbers and symbols are written: the one place that rounds for display.
+
+The tutor, the key and the answer checker all round through `shown`, so "the value on screen" means
+the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+# Tiny values keep this many significant digits even when `decimals` would round them to 0.00.
+MIN_SIGNIFICANT = 2
+MAX_PLACES = 12
+
+
+def sub(index: int | str) -> str:
+    """Subscript digits: sub(12) == '₁₂'."""
+    return str(index).translate(_SUBSCRIPTS)
+
+
+def sup(index: int | str) -> str:
+    return str(index).translate(_SUPERSCRIPTS)
+
+
+def pair(j: int, k: int) -> str:
+    """A weight's two indices as a subscript; a comma keeps w₁₂,₃ unambiguous past 9."""
+    return sub(j) + ("," if j > 9 or k > 9 else "") + sub(k)
+
+
+def name_with_subscript(name: str) -> str:
+    """'x1' -> 'x₁': trailing digits of an input name become a subscript."""
+    stem = name.rstrip("0123456789")
+    return stem + sub(name[len(stem) :]) if stem and stem != name else name
+
+
+def places(value: float, decimals: int) -> int:
+    """Decimal places used to show `value`: `decimals`, more for tiny values."""
+    if value == 0 or not math.isfinite(value):
+        return decimals
+    needed = MIN_SIGNIFICANT - 1 - math.floor(math.log10(abs(value)))
+    return min(max(decimals, needed), MAX_PLACES)
+
+
+def rounded(value: float, ndigits: int) -> str:
+    """`value` to `ndigits` places, as text, with no negative zero."""
+    text = f"{value:.{ndigits}f}"
+    if text.startswith("-") and text.strip("-0.") == "":
+        text = text[1:]
+    return text
+
+
+def shown(value: float, decimals: int) -> str:
+    """The text that stands for `value` on screen: rounded, trailing zeros dropped, a real minus."""
+    text = rounded(value, places(value, decimals))
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def shown_value(value: float, decimals: int) -> float:
+    """The number a learner reads on screen for `value`."""
+    return float(shown(value, decimals).replace("−", "-"))
+
+
+def operand(value: float, decimals: int) -> str:
+    """A number inside a formula: negative numbers in parentheses, as on a blackboard."""
+    text = shown(value, decimals)
+    return f"({text})" if text.startswith("−") else text
+
+
+def given(value: float) -> str:
+    """A number from the lesson file, written exactly (no display rounding)."""
+    text = f"{value:.10g}"
+    return f"({text.replace('-', '−')})" if text.startswith("-") else text
