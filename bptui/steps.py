@@ -28,6 +28,32 @@ PHASE_TITLES = {
     "update": "One step of gradient descent: w ← w − η·∂L/∂w",
 }
 
+# The first hint of each kind of step: the rule it follows, as the seed states it.
+RULE_HINTS = {
+    "z": "z = Σₖ wₖ·aₖ + b: multiply each input by the weight on its edge, add them, add the bias.",
+    "a.sigmoid": "a = σ(z) = 1 / (1 + e^−z).",
+    "a.tanh": "a = tanh(z) = (e^z − e^−z) / (e^z + e^−z).",
+    "a.relu": "a = relu(z) = max(0, z).",
+    "a.linear": "A linear neuron passes z on: a = z.",
+    "a.softmax": "softmax: yⱼ = e^zⱼ / Σₖ e^zₖ.",
+    "loss.squared_error": "l = ½ Σᵢ (yᵢ − ŷᵢ)²: half the sum of the squared errors.",
+    "loss.cross_entropy": "l = −Σᵢ ŷᵢ ln yᵢ.",
+    "dl_dy": "For l = ½ Σ (y − ŷ)², ∂l/∂y = y − ŷ: output minus target.",
+    "gain.sigmoid": "σ'(z) = σ(z)·(1 − σ(z)) = a·(1 − a): use a from the forward pass.",
+    "gain.tanh": "tanh'(z) = 1 − tanh(z)² = 1 − a².",
+    "gain.relu": "relu'(z) = 1 when z > 0, else 0 (0 at z = 0 too).",
+    "gain.linear": "A linear neuron's derivative is 1.",
+    "dl_dz.output": "Case 1: ∂l/∂z = ∂y/∂z · ∂l/∂y = σ'(z)·∂l/∂y.",
+    "dl_dz.softmax": "Softmax with cross-entropy: ∂l/∂z = y − ŷ.",
+    "sum": "∂l/∂a = Σₖ wₖ·∂l/∂zₖ: every neuron this one feeds sends its ∂l/∂z back along the "
+    "same edge, times the same weight.",
+    "dl_dz.backward": "The op-amp: ∂l/∂z = σ'(z)·∂l/∂a, the gain times the weighted sum.",
+    "dl_dw": "∂l/∂w = ∂z/∂w · ∂l/∂z, and ∂z/∂w is the input on the weight's edge.",
+    "dl_db": "∂z/∂b = 1, so ∂l/∂b = ∂l/∂z.",
+    "total": "L = Σₙ lⁿ, so ∂L/∂w = Σₙ ∂lⁿ/∂w: add the samples' gradients.",
+    "update": "w ← w − η·∂L/∂w: a step against the gradient.",
+}
+
 # The mistakes the tutor can name, and how it explains each.
 MISTAKES = {
     "gain_left_out": "σ'(z) left out: the op-amp multiplies by its gain σ'(z)",
@@ -119,6 +145,7 @@ class Step:
     edges: tuple[tuple[int, int, int], ...] = ()  # (layer, neuron, source) of the weights used
     mistakes: tuple[tuple[str, float], ...] = ()
     asked: bool = True
+    hints: tuple[str, ...] = ()  # in stages: the rule, then the numbers worked part of the way
 
     @property
     def shown(self) -> str:
@@ -184,6 +211,9 @@ class _Builder:
             operands: list[Operand], value: float, asks: str, **extra) -> None:
         texts = [given(o.value) if not o.computed else operand(o.value, self.decimals) for o in operands]
         numbers = _fill(formula, operands, texts)
+        layer = extra.get("layer")
+        activation = self.lesson.layers[layer - 1].activation if layer else ""
+        hints = (self.rule_hint(phase, kind, activation), self.worked(rule, operands, texts, numbers))
         mistakes = tuple(
             (name, float(wrong))
             for name, wrong in extra.pop("mistakes", ())
@@ -194,9 +224,39 @@ class _Builder:
                 id=id, phase=phase, kind=kind, asks=asks + self.of_sample(), symbol=symbol,
                 formula=formula, numbers=numbers, value=float(value), rule=rule,
                 operands=tuple(operands), decimals=self.decimals, mistakes=mistakes,
-                asked=phase in self.lesson.ask, **extra,
+                asked=phase in self.lesson.ask, hints=hints, **extra,
             )
         )  # fmt: skip
+
+    def rule_hint(self, phase: str, kind: str, activation: str) -> str:
+        if kind in ("a", "gain"):
+            return RULE_HINTS[f"{kind}.{activation}"]
+        if kind == "loss":
+            return RULE_HINTS[f"loss.{self.lesson.loss}"]
+        if kind == "dl_dz":
+            return RULE_HINTS["dl_dz.softmax" if activation == "softmax" else f"dl_dz.{phase}"]
+        return RULE_HINTS[kind]
+
+    def worked(self, rule: str, operands: list[Operand], texts: list[str], numbers: str) -> str:
+        """The second hint: the numbers worked part of the way, from the values on screen."""
+        d = self.decimals
+        seen = [shown_value(o.value, d) if o.computed else o.value for o in operands]
+        if rule in ("affine", "dot"):
+            pairs = list(zip(texts[0::2], texts[1::2], strict=False))
+            values = list(zip(seen[0::2], seen[1::2], strict=False))
+            parts = [f"{x}·{y} = {shown(vx * vy, d)}" for (x, y), (vx, vy) in zip(pairs, values, strict=False)]
+            tail = f"; then add them{' and the bias ' + texts[-1] if rule == 'affine' else ''}."
+            return ", ".join(parts) + tail
+        if rule == "sigmoid":
+            return f"e^−{texts[0]} = {shown(math.exp(-seen[0]), d)}; now 1 / (1 + that)."
+        if rule == "sigmoid_gain":
+            return f"1 − {texts[0]} = {shown(1 - seen[0], d)}; now multiply by {texts[0]}."
+        if rule == "half_squares":
+            parts = [f"({y} − {t})² = {shown((vy - vt) ** 2, d)}"
+                     for (y, t), (vy, vt) in zip(zip(texts[0::2], texts[1::2], strict=True),
+                                                 zip(seen[0::2], seen[1::2], strict=True), strict=True)]  # fmt: skip
+            return ", ".join(parts) + "; then half their sum."
+        return f"Work out {numbers}."
 
     # --- the phases ---
 

@@ -1,0 +1,1 @@
+"""The Textual tutor. Imported only when the tutor runs: headless commands never load it."""

@@ -1,0 +1,366 @@
+"""The step-through tutor: a picker, the lesson screen, help and the summary.
+
+The screens only display and dispatch: the steps, grading, score and persistence all live in
+`bptui.session`. The engine (and numpy) load in a worker after the first frame is drawn.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import partial
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bptui.lesson import Lesson, LessonError, load, shipped_lessons
+from bptui.tui import texts
+
+MIN_WIDTH, MIN_HEIGHT = 80, 24
+
+
+def escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+class TutorScreen(Screen):
+    """A screen that says so, instead of drawing garbage, when the terminal is too small."""
+
+    def compose_too_small(self) -> ComposeResult:
+        yield Static(id="too-small")
+
+    def on_resize(self, event: Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+
+    def check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        self.set_class(small, "too-small")
+        if small:
+            self.query_one("#too-small", Static).update(texts.too_small(width, height, MIN_WIDTH, MIN_HEIGHT))
+
+
+class StepCommands(Provider):
+    """Jump to any step from the command palette (ctrl+p)."""
+
+    def _steps(self):
+        session = getattr(self.screen, "session", None)
+        return [] if session is None else list(enumerate(session.steps))
+
+    def _label(self, index: int, step, total: int) -> str:
+        return f"Step {index + 1}/{total}: {step.symbol} ({step.phase})"
+
+    async def discover(self) -> Hits:
+        steps = self._steps()
+        for index, step in steps:
+            yield DiscoveryHit(self._label(index, step, len(steps)), partial(self.screen.goto, index), help=step.asks)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        steps = self._steps()
+        for index, step in steps:
+            label = self._label(index, step, len(steps))
+            score = matcher.match(f"{label} {step.id}")
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), partial(self.screen.goto, index), help=step.asks)
+
+
+class LessonScreen(TutorScreen):
+    COMMANDS = {StepCommands}
+    BINDINGS = [
+        Binding("f1", "app.help", "Help", id="help"),
+        Binding("f2", "hint", "Hint", id="hint"),
+        Binding("f3", "reveal", "Reveal", id="reveal"),
+        Binding("f5", "previous", "Back", id="previous"),
+        Binding("f6", "next", "Next", id="next"),
+        Binding("f8", "summary", "Summary", id="summary"),
+        Binding("ctrl+r", "restart", "Restart", id="restart"),
+    ]
+
+    def __init__(self, lesson: Lesson, restart: bool = False, autoplay: float | None = None, answers=None):
+        super().__init__()
+        self.lesson = lesson
+        self.session = None
+        self.start_afresh = restart
+        self.feedback = ""
+        self.restart_asked = 0.0
+        self.autoplay = autoplay
+        self.autoplay_answers = answers
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static(escape(self.lesson.title), id="title", markup=True)
+            yield Static(texts.status_loading(), id="status")
+        with Vertical(id="main"):
+            with ScrollableContainer(id="diagram-box"):
+                yield Static(id="diagram")
+            with VerticalScroll(id="card-box"):
+                yield Static(texts.intro_card(self.lesson), id="card")
+            yield Static(id="feedback")
+            yield Input(placeholder=texts.ANSWER_PLACEHOLDER, id="answer")
+        yield from self.compose_too_small()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.check_size(self.app.size.width, self.app.size.height)
+        self.query_one("#answer", Input).cursor_blink = self.app.cursor_blink
+        self.query_one("#answer", Input).focus()
+        self.prepare()
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def prepare(self) -> None:
+        """Run the engine and read the saved progress off the UI thread: the first frame is not kept waiting."""
+        from bptui import steps
+        from bptui.progress import Store
+        from bptui.session import Session
+
+        store = Store(self.lesson.source, self.lesson.name, self.lesson.text)
+        session = Session(self.lesson, steps.build(self.lesson), store)
+        self.app.call_from_thread(self.ready, session)
+
+    def ready(self, session) -> None:
+        self.session = session
+        if self.start_afresh:
+            session.restart()
+        if session.notice:
+            self.notify(session.notice, title="Progress", severity="warning", timeout=10)
+        self.show()
+        if self.autoplay is not None:
+            self.app.start_autoplay(self, self.autoplay, self.autoplay_answers)
+
+    # --- drawing ---
+
+    def show(self) -> None:
+        from bptui.diagram import draw
+
+        session = self.session
+        if session is None:
+            return
+        step = session.step
+        self.query_one("#status", Static).update(texts.status(session))
+        width = max(self.query_one("#diagram-box").size.width - 2, MIN_WIDTH - 4)
+        self.query_one("#diagram", Static).update(draw(session, step, width))
+        self.query_one("#card", Static).update(texts.card(session))
+        self.query_one("#feedback", Static).update(self.feedback)
+        self.query_one("#answer", Input).placeholder = texts.placeholder(session)
+
+    def on_screen_resume(self) -> None:
+        self.show()
+
+    # --- answering ---
+
+    @on(Input.Submitted, "#answer")
+    def submitted(self, event: Input.Submitted) -> None:
+        self.submit(event.value)
+
+    def submit(self, text: str) -> None:
+        session = self.session
+        if session is None:
+            return
+        answer_box = self.query_one("#answer", Input)
+        text = text.strip()
+        step = session.step
+        if not text:
+            if session.done(step):
+                self.action_next()
+            else:
+                self.feedback = texts.empty_answer(step)
+                self.show()
+            return
+        verdict = session.answer(text)
+        answer_box.value = ""
+        self.feedback = texts.verdict(step, text, verdict)
+        if verdict.correct:
+            self.advance()
+        self.show()
+
+    def advance(self) -> None:
+        session = self.session
+        if session.finished:
+            self.show()
+            self.action_summary()
+        elif session.position < len(session.steps) - 1:
+            session.go(session.position + 1)
+
+    # --- actions ---
+
+    def action_hint(self) -> None:
+        if self.session is None:
+            return
+        hint = self.session.hint()
+        self.feedback = "" if hint else texts.NO_MORE_HINTS
+        self.show()
+
+    def action_reveal(self) -> None:
+        if self.session is None:
+            return
+        self.session.reveal()
+        self.feedback = texts.revealed(self.session.step)
+        self.show()
+
+    def goto(self, index: int) -> None:
+        if self.session is None:
+            return
+        self.session.go(index)
+        self.feedback = ""
+        self.show()
+
+    def action_previous(self) -> None:
+        if self.session:
+            self.goto(self.session.position - 1)
+
+    def action_next(self) -> None:
+        if self.session is None:
+            return
+        if self.session.position == len(self.session.steps) - 1:
+            self.action_summary()
+        else:
+            self.goto(self.session.position + 1)
+
+    def action_summary(self) -> None:
+        if self.session is not None:
+            self.app.push_screen(SummaryScreen(self.session), self.after_summary)
+
+    def after_summary(self, restart: bool | None) -> None:
+        if restart:
+            self.restart()
+
+    def action_restart(self) -> None:
+        if self.session is None:
+            return
+        if time.monotonic() - self.restart_asked > 3:
+            self.restart_asked = time.monotonic()
+            self.notify(texts.RESTART_CONFIRM, title="Restart?", timeout=3)
+            return
+        self.restart()
+
+    def restart(self) -> None:
+        self.restart_asked = 0.0
+        self.session.restart()
+        self.feedback = texts.RESTARTED
+        self.show()
+
+
+class SummaryScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape,enter,f8", "close", "Back to the lesson"),
+        Binding("ctrl+r", "restart", "Restart the lesson"),
+    ]
+
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(texts.summary(self.session), id="summary")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+    def action_restart(self) -> None:
+        self.dismiss(True)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,enter", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(texts.HELP, id="help")
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PickerScreen(TutorScreen):
+    BINDINGS = [Binding("f1", "app.help", "Help", id="help")]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("bptui — learn backpropagation by doing it", id="title")
+        with Vertical(id="main"):
+            yield OptionList(id="lessons")
+            yield Static(texts.PICKER_HINT, id="picker-hint")
+            yield Input(placeholder=texts.PATH_PLACEHOLDER, id="path")
+        yield from self.compose_too_small()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.check_size(self.app.size.width, self.app.size.height)
+        self.query_one("#path", Input).cursor_blink = self.app.cursor_blink
+        self.fill()
+        self.query_one("#lessons", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        from bptui.progress import Store
+
+        options = self.query_one("#lessons", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for path in shipped_lessons():
+            try:
+                lesson = load(str(path))
+            except LessonError as error:
+                options.add_option(Option(texts.broken_option(path.stem, str(error)), id=str(path), disabled=True))
+                continue
+            progress = Store(lesson.source, lesson.name, lesson.text).peek()
+            options.add_option(Option(texts.lesson_option(lesson, progress), id=str(path)))
+        if options.option_count:
+            options.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.open(event.option.id)
+
+    @on(Input.Submitted, "#path")
+    def typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.open(event.value.strip())
+
+    def open(self, spec: str) -> None:
+        try:
+            lesson = load(spec)
+        except LessonError as error:
+            self.notify(escape(str(error)), title="Cannot open that lesson", severity="error", timeout=10)
+            return
+        self.app.push_screen(LessonScreen(lesson))
+
+
+class TutorApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "bptui"
+    BINDINGS = [Binding("f1", "help", "Help", show=False)]
+
+    def __init__(self, lesson: Lesson | None = None, restart: bool = False, autoplay: float | None = None,
+                 answers=None, cursor_blink: bool = True):  # fmt: skip
+        super().__init__()
+        self.lesson = lesson
+        self.restart = restart
+        self.autoplay = autoplay
+        self.answers = answers
+        self.cursor_blink = cursor_blink
+        self.autoplaying = False
+
+    def on_mount(self) -> None:
+        if self.lesson is None:
+            self.push_screen(PickerScreen())
+        else:
+            self.push_screen(LessonScreen(self.lesson, self.restart, self.autoplay, self.answers))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def start_autoplay(self, screen: LessonScreen, seconds: float, answers) -> None:
+        """Filled in by the replay issue: play the lesson by itself."""
