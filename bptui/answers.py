@@ -52,8 +52,10 @@ def grade(step: Step, answer: str | float) -> Verdict:
     digits = places(step.value, step.decimals)
     if _same(value, step.value, digits) or _same(value, step.from_shown(), digits):
         return Verdict(True, value)
-    unit = 10.0**-digits  # a mistake made with the rounded numbers lands within a unit of it
     for name, wrong in step.mistakes:
-        if _same(value, wrong, digits) or abs(value - wrong) <= unit:
+        # Judged at the wrong value's own precision; worked from rounded numbers, a mistake lands
+        # within a unit of the last place.
+        wrong_digits = places(wrong, step.decimals)
+        if _same(value, wrong, wrong_digits) or abs(value - wrong) <= 10.0**-wrong_digits:
             return Verdict(False, value, mistake=name)
     return Verdict(False, value)

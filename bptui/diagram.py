@@ -9,14 +9,22 @@ work); no Textual import, no math: every number comes from a step.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from bptui.notation import given, name_with_subscript, shown, sub
 
-NODE = 11  # a neuron's width
+NODE = 12  # a neuron's width
 TARGET = 10  # the column of targets (forward) or ∂l/∂y (backward)
 MIN_GAP, MAX_GAP = 7, 16  # room for the edges between two columns
 BACKWARD_PHASES = ("output", "backward", "gradient")
 
-EDGE, HOT, NODE_STYLE, CURRENT, MUTED = "$text-muted", "bold $accent", "on $panel", "bold reverse $accent", "dim"
+EDGE, HOT, NODE_STYLE, CURRENT, MUTED = (
+    "$text-muted",
+    "bold $accent",
+    "on $panel",
+    "bold reverse $accent",
+    "dim",
+)
 
 
 class _Canvas:
@@ -24,14 +32,22 @@ class _Canvas:
         self.cells = [[(" ", "") for _ in range(width)] for _ in range(height)]
 
     def put(self, x: int, y: int, text: str, style: str = "") -> None:
+        """Write text from column x; a wide (CJK) character takes two cells."""
         row = self.cells[y]
-        for i, char in enumerate(text):
-            if 0 <= x + i < len(row):
-                row[x + i] = (char, style)
+        for char in text:
+            width = cell_len(char)
+            if x >= 0 and x + width <= len(row):
+                row[x] = (char, style)
+                if width == 2:
+                    row[x + 1] = ("", style)
+            x += width
 
     def line(self, x0: int, y0: int, x1: int, y1: int, style: str) -> None:
         steps = max(abs(x1 - x0), abs(y1 - y0), 1)
-        points = [(round(x0 + (x1 - x0) * t / steps), round(y0 + (y1 - y0) * t / steps)) for t in range(steps + 1)]
+        points = [
+            (round(x0 + (x1 - x0) * t / steps), round(y0 + (y1 - y0) * t / steps))
+            for t in range(steps + 1)
+        ]
         for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
             dy = yb - ya
             char = "─" if dy == 0 else "│" if xb == xa else "╲" if dy > 0 else "╱"
@@ -55,6 +71,10 @@ class _Canvas:
         return "\n".join(lines)
 
 
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(width - cell_len(text), 0)
+
+
 def draw(session, step, width: int = 78) -> str:
     """The diagram for `step` in about `width` columns, with the values the learner knows so far."""
     lesson = session.lesson
@@ -74,11 +94,17 @@ def draw(session, step, width: int = 78) -> str:
     counts = [len(lesson.inputs), *widths]
     column_height = [n * (height + 1) - 1 for n in counts]
     total_height = max(column_height)
-    tops = [[1 + (total_height - h) // 2 + i * (height + 1) for i in range(n)] for n, h in zip(counts, column_height, strict=True)]
+    tops = [
+        [1 + (total_height - h) // 2 + i * (height + 1) for i in range(n)]
+        for n, h in zip(counts, column_height, strict=True)
+    ]
 
     x_values = lesson.samples[sample - 1].x
-    inputs = [f"{name_with_subscript(n)} {given(v).strip('()')}" for n, v in zip(lesson.inputs, x_values, strict=True)]
-    input_width = max(6, *(len(t) for t in inputs))
+    inputs = [
+        f"{name_with_subscript(n)} {given(v).strip('()')}"
+        for n, v in zip(lesson.inputs, x_values, strict=True)
+    ]
+    input_width = max(6, *(cell_len(t) for t in inputs))
     fixed = input_width + NODE * len(widths) + TARGET + 2
     gap = min(max((width - fixed) // len(widths), MIN_GAP), MAX_GAP)
     starts = [0]
@@ -95,8 +121,12 @@ def draw(session, step, width: int = 78) -> str:
 
     # Edges first, the step's own edges last so they sit on top.
     used = set(step.edges)
-    edges = [(layer, j, k) for layer in range(1, last + 1) for j in range(1, widths[layer - 1] + 1)
-             for k in range(1, fan_in[layer - 1] + 1)]  # fmt: skip
+    edges = [
+        (layer, j, k)
+        for layer in range(1, last + 1)
+        for j in range(1, widths[layer - 1] + 1)
+        for k in range(1, fan_in[layer - 1] + 1)
+    ]
     edges.sort(key=lambda e: e in used)
     for layer, j, k in edges:
         style = HOT if (layer, j, k) in used else EDGE
@@ -113,7 +143,7 @@ def draw(session, step, width: int = 78) -> str:
             canvas.put(x_to, y_to, "▸", style)
 
     for text, top in zip(inputs, tops[0], strict=True):
-        canvas.put(0, top, text.ljust(input_width), NODE_STYLE)
+        canvas.put(0, top, _pad(text, input_width), NODE_STYLE)
 
     for layer in range(1, last + 1):
         for j in range(1, widths[layer - 1] + 1):
@@ -133,14 +163,23 @@ def draw(session, step, width: int = 78) -> str:
             rows += [""] * (height - 2)
             current = step.layer == layer and step.neuron == j
             for i, text in enumerate(rows):
-                canvas.put(starts[layer], tops[layer][j - 1] + i, text[:NODE].ljust(NODE), CURRENT if current else NODE_STYLE)
+                canvas.put(
+                    starts[layer],
+                    tops[layer][j - 1] + i,
+                    _pad(text, NODE),
+                    CURRENT if current else NODE_STYLE,
+                )
 
     targets = lesson.samples[sample - 1].target
     for j, target in enumerate(targets, 1):
         y = tops[last][j - 1]
         if backward:
             d = value(f"s{sample}.output.L{last}.n{j}.dl_dy")
-            text = f"◂ {d}" if lesson.output.activation != "softmax" else f"◂ ŷ{sub(j)} {given(target)}"
+            text = (
+                f"◂ {d}"
+                if lesson.output.activation != "softmax"
+                else f"◂ ŷ{sub(j)} {given(target)}"
+            )
         else:
             text = f"ŷ{sub(j)} {given(target)}"
         canvas.put(target_x - 1, y, " " + text, MUTED if not backward else "")

@@ -42,7 +42,7 @@ _REPLACEMENTS = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷":
 
 
 def normalize(text: str) -> str:
-    """Unicode minus and times, full-width digits, a decimal comma: all to plain ASCII arithmetic."""
+    """Unicode minus and times, full-width digits, a decimal comma: all to ASCII arithmetic."""
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
     text = unicodedata.normalize("NFKC", text)

@@ -85,7 +85,9 @@ def print_key(lesson: Lesson, trace: engine.Trace, steps: list[Step], console) -
     asked = [s for s in steps if s.asked]
     console.print(Text(f"{len(asked)} steps", style="dim"))
     for (sample, phase), group in groupby(asked, key=lambda s: (s.sample, s.phase)):
-        heading = PHASE_TITLES[phase] + (f" — sample {sample}" if sample and len(lesson.samples) > 1 else "")
+        heading = PHASE_TITLES[phase] + (
+            f" — sample {sample}" if sample and len(lesson.samples) > 1 else ""
+        )
         table = Table(title=heading, title_justify="left", title_style="bold cyan", expand=False)
         table.add_column("step", style="dim", no_wrap=True)
         table.add_column("formula")

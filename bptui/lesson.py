@@ -214,7 +214,9 @@ class _Validator:
         if not math.isfinite(value):
             raise self.fail(where, f"must be a finite number, not {value}")
         if abs(value) > MAX_MAGNITUDE:
-            raise self.fail(where, f"{value:g} is too large; numbers are limited to ±{MAX_MAGNITUDE:g}")
+            raise self.fail(
+                where, f"{value:g} is too large; numbers are limited to ±{MAX_MAGNITUDE:g}"
+            )
         return float(value)
 
     def vector(self, value: object, where: str, length: int | None, what: str) -> tuple:

@@ -7,6 +7,7 @@ aside (renamed, never deleted) with a notice; the learner never meets a tracebac
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -30,7 +31,9 @@ def fingerprint(text: str) -> str:
 @dataclass
 class StepRecord:
     answers: list[str] = field(default_factory=list)  # every answer typed, in order
-    verdicts: list[str] = field(default_factory=list)  # "right", "wrong", "invalid" or a mistake key
+    verdicts: list[str] = field(
+        default_factory=list
+    )  # "right", "wrong", "invalid" or a mistake key
     hints: int = 0
     revealed: bool = False
     correct: bool = False
@@ -57,7 +60,9 @@ class Progress:
     position: int = 0
     records: dict[str, StepRecord] = field(default_factory=dict)
     attempt: str = ""  # the attempt record's path
-    total: int = 0  # how many steps the lesson asks, so the picker can say "12/67" without the engine
+    total: int = (
+        0  # how many steps the lesson asks, so the picker can say "12/67" without the engine
+    )
     started: str = field(default_factory=lambda: time.strftime("%Y%m%d-%H%M%S"))
 
     def record(self, step_id: str) -> StepRecord:
@@ -67,10 +72,17 @@ class Progress:
 class Store:
     """Where one lesson's progress and attempt records live."""
 
-    def __init__(self, lesson_source: str, lesson_name: str, lesson_text: str, root: Path | None = None):
+    def __init__(
+        self, lesson_source: str, lesson_name: str, lesson_text: str, root: Path | None = None
+    ):
+        from bptui.lesson import lessons_dir
+
         self.root = root or data_dir()
-        self.lesson_source = lesson_source
-        where = hashlib.sha1(str(Path(lesson_source).resolve()).encode()).hexdigest()[:8]
+        resolved = Path(lesson_source).resolve()
+        # How the attempt record names its lesson: a shipped lesson by name, any other by full path.
+        shipped = resolved.parent == lessons_dir().resolve()
+        self.lesson_source = lesson_name if shipped else str(resolved)
+        where = hashlib.sha1(str(resolved).encode()).hexdigest()[:8]
         self.slug = f"{lesson_name}-{where}"
         self.path = self.root / "progress" / f"{self.slug}.json"
         self.fingerprint = fingerprint(lesson_text)
@@ -79,7 +91,7 @@ class Store:
         return Progress(lesson=self.lesson_source, fingerprint=self.fingerprint)
 
     def load(self) -> tuple[Progress, str | None]:
-        """The saved progress, or a fresh one and a notice saying why the saved one was set aside."""
+        """The saved progress, or a fresh one and a notice saying why the old one was set aside."""
         if not self.path.exists():
             return self.fresh(), None
         try:
@@ -96,12 +108,21 @@ class Store:
                 total=int(raw.get("total", 0)),
                 started=str(raw.get("started", "")),
             )
-            if not all(isinstance(r.answers, list) and isinstance(r.hints, int) for r in records.values()):
+            if not all(
+                isinstance(r.answers, list) and isinstance(r.hints, int) for r in records.values()
+            ):
                 raise ValueError("bad records")
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             aside = self.set_aside("unreadable")
-            reason = "is not valid JSON" if isinstance(error, json.JSONDecodeError) else "could not be read"
-            return self.fresh(), f"Saved progress {reason}; it was set aside as {aside.name}. Starting afresh."
+            reason = (
+                "is not valid JSON"
+                if isinstance(error, json.JSONDecodeError)
+                else "could not be read"
+            )
+            return (
+                self.fresh(),
+                f"Saved progress {reason}; it was set aside as {aside.name}. Starting afresh.",
+            )
         if progress.fingerprint != self.fingerprint:
             aside = self.set_aside("lesson-changed")
             return self.fresh(), (
@@ -123,10 +144,8 @@ class Store:
 
     def set_aside(self, why: str) -> Path:
         aside = self.path.with_name(f"{self.path.stem}.{why}-{time.strftime('%Y%m%d-%H%M%S')}.json")
-        try:
+        with contextlib.suppress(OSError):
             os.replace(self.path, aside)
-        except OSError:
-            pass
         return aside
 
     def save(self, progress: Progress) -> None:
@@ -139,19 +158,19 @@ class Store:
         return Path(progress.attempt)
 
     def append_answer(self, progress: Progress, step_id: str, answer: str, first: bool) -> None:
-        """Append one answer to the attempt record (the first answer of a step is its graded one)."""
+        """Append one answer to the attempt record (a step's first answer is the graded one)."""
         path = self.attempt_path(progress)
         path.parent.mkdir(parents=True, exist_ok=True)
         new = not path.exists()
         with path.open("a", encoding="utf-8") as out:
             if new:
                 out.write(
-                    "# bptui attempt record: the first answer to each step; later tries as comments.\n"
-                    f"# Grade it with: bptui replay {toml_string(self.lesson_source)} {path.name}\n"
+                    "# bptui attempt record: each step's first answer; later ones as comments.\n"
+                    f"# Grade it with: bptui replay {self.lesson_source} {path}\n"
                     f"lesson = {toml_string(self.lesson_source)}\n\n[answers]\n"
                 )
             line = f"{toml_string(step_id)} = {toml_string(answer)}"
-            out.write(line + "\n" if first else f"# later try: {line}\n")
+            out.write(line + "\n" if first else f"# also typed: {line}\n")
             out.flush()
             os.fsync(out.fileno())
 

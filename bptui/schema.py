@@ -47,7 +47,7 @@ def lesson_schema() -> dict:
                         "uniqueItems": True,
                     },
                     "layers": {
-                        "description": "First hidden layer first; the last one is the output layer.",
+                        "description": "First hidden layer first; the last is the output layer.",
                         "type": "array",
                         "minItems": 1,
                         "maxItems": MAX_LAYERS,

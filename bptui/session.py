@@ -81,12 +81,18 @@ class Session:
         graded_before = any(v != "invalid" for v in record.verdicts)
         record.answers.append(text)
         record.verdicts.append(
-            "right" if verdict.correct else "invalid" if verdict.invalid else verdict.mistake or "wrong"
+            "right"
+            if verdict.correct
+            else "invalid"
+            if verdict.invalid
+            else verdict.mistake or "wrong"
         )
         record.correct = verdict.correct
         self.save()
         if self.store:
-            self.store.append_answer(self.progress, step.id, text, first=not graded_before and not verdict.invalid)
+            self.store.append_answer(
+                self.progress, step.id, text, first=not graded_before and not verdict.invalid
+            )
         return verdict
 
     def hint(self) -> str | None:
@@ -131,7 +137,9 @@ class Session:
 
     def summary(self) -> tuple[dict[str, Counter], Counter]:
         """Outcomes per phase (in lesson order), and how often each known mistake was made."""
-        phases: dict[str, Counter] = {p: Counter() for p in PHASES if any(s.phase == p for s in self.steps)}
+        phases: dict[str, Counter] = {
+            p: Counter() for p in PHASES if any(s.phase == p for s in self.steps)
+        }
         mistakes: Counter = Counter()
         for step in self.steps:
             record = self.record(step)

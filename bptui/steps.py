@@ -28,6 +28,17 @@ PHASE_TITLES = {
     "update": "One step of gradient descent: w ← w − η·∂L/∂w",
 }
 
+# Short names, for tables.
+PHASE_NAMES = {
+    "forward": "Forward pass",
+    "loss": "Loss",
+    "output": "Output layer (case 1)",
+    "backward": "Hidden op-amps (case 2)",
+    "gradient": "Gradients",
+    "total": "Sum over samples",
+    "update": "Gradient descent",
+}
+
 # The first hint of each kind of step: the rule it follows, as the seed states it.
 RULE_HINTS = {
     "z": "z = Σₖ wₖ·aₖ + b: multiply each input by the weight on its edge, add them, add the bias.",
@@ -61,7 +72,7 @@ MISTAKES = {
     "a_for_z": "a and z mixed up: z is the sum going into the neuron, a = σ(z) comes out",
     "bias_forgotten": "the bias was forgotten: z = Σ w·a + b",
     "term_missing": "a term of the sum is missing: every incoming edge counts",
-    "weights_transposed": "row and column of the weights swapped: row j holds the weights into neuron j",
+    "weights_transposed": "row and column of the weights swapped: row j holds the weights into j",
     "gain_of_a": "σ' was taken of a instead of z",
     "half_forgotten": "the ½ in l = ½ Σ (y − ŷ)² was left out",
     "gradient_ascent": "the step went uphill: w ← w − η·∂L/∂w subtracts",
@@ -82,7 +93,9 @@ def _softmax(zj: float, *zs: float) -> float:
 
 
 def _cross_entropy(*values: float) -> float:
-    return -sum(t * math.log(y) if y > 0 else (0.0 if t == 0 else math.inf) for t, y in _pairs(values))
+    return -sum(
+        t * math.log(y) if y > 0 else (0.0 if t == 0 else math.inf) for t, y in _pairs(values)
+    )
 
 
 def _gain_of(activation: str, x: float) -> float:
@@ -153,7 +166,9 @@ class Step:
 
     def from_shown(self) -> float:
         """The value worked out from the rounded numbers the learner sees on screen."""
-        values = [shown_value(o.value, self.decimals) if o.computed else o.value for o in self.operands]
+        values = [
+            shown_value(o.value, self.decimals) if o.computed else o.value for o in self.operands
+        ]
         try:
             return float(RULES[self.rule](*values))
         except (ValueError, OverflowError, ZeroDivisionError):
@@ -202,18 +217,38 @@ class _Builder:
         name = f"layer {layer}" + (" (output)" if self.is_output(layer) else "")
         return f"neuron {j} of {name}"
 
+    def input_text(self, value: float, computed: bool) -> str:
+        text = operand(value, self.decimals) if computed else given(value)
+        return text.strip("()")
+
     def of_sample(self) -> str:
         return f", sample {self.sample}" if self.many_samples else ""
 
     # --- emitting ---
 
-    def add(self, phase: str, kind: str, id: str, symbol: str, formula: str, rule: str,
-            operands: list[Operand], value: float, asks: str, **extra) -> None:
-        texts = [given(o.value) if not o.computed else operand(o.value, self.decimals) for o in operands]
+    def add(
+        self,
+        phase: str,
+        kind: str,
+        id: str,
+        symbol: str,
+        formula: str,
+        rule: str,
+        operands: list[Operand],
+        value: float,
+        asks: str,
+        **extra,
+    ) -> None:
+        texts = [
+            given(o.value) if not o.computed else operand(o.value, self.decimals) for o in operands
+        ]
         numbers = _fill(formula, operands, texts)
         layer = extra.get("layer")
         activation = self.lesson.layers[layer - 1].activation if layer else ""
-        hints = (self.rule_hint(phase, kind, activation), self.worked(rule, operands, texts, numbers))
+        hints = (
+            self.rule_hint(phase, kind, activation),
+            self.worked(rule, operands, texts, numbers),
+        )
         mistakes = tuple(
             (name, float(wrong))
             for name, wrong in extra.pop("mistakes", ())
@@ -221,12 +256,23 @@ class _Builder:
         )
         self.steps.append(
             Step(
-                id=id, phase=phase, kind=kind, asks=asks + self.of_sample(), symbol=symbol,
-                formula=formula, numbers=numbers, value=float(value), rule=rule,
-                operands=tuple(operands), decimals=self.decimals, mistakes=mistakes,
-                asked=phase in self.lesson.ask, hints=hints, **extra,
+                id=id,
+                phase=phase,
+                kind=kind,
+                asks=asks + self.of_sample(),
+                symbol=symbol,
+                formula=formula,
+                numbers=numbers,
+                value=float(value),
+                rule=rule,
+                operands=tuple(operands),
+                decimals=self.decimals,
+                mistakes=mistakes,
+                asked=phase in self.lesson.ask,
+                hints=hints,
+                **extra,
             )
-        )  # fmt: skip
+        )
 
     def rule_hint(self, phase: str, kind: str, activation: str) -> str:
         if kind in ("a", "gain"):
@@ -244,7 +290,10 @@ class _Builder:
         if rule in ("affine", "dot"):
             pairs = list(zip(texts[0::2], texts[1::2], strict=False))
             values = list(zip(seen[0::2], seen[1::2], strict=False))
-            parts = [f"{x}·{y} = {shown(vx * vy, d)}" for (x, y), (vx, vy) in zip(pairs, values, strict=False)]
+            parts = [
+                f"{x}·{y} = {shown(vx * vy, d)}"
+                for (x, y), (vx, vy) in zip(pairs, values, strict=False)
+            ]
             tail = f"; then add them{' and the bias ' + texts[-1] if rule == 'affine' else ''}."
             return ", ".join(parts) + tail
         if rule == "sigmoid":
@@ -252,9 +301,14 @@ class _Builder:
         if rule == "sigmoid_gain":
             return f"1 − {texts[0]} = {shown(1 - seen[0], d)}; now multiply by {texts[0]}."
         if rule == "half_squares":
-            parts = [f"({y} − {t})² = {shown((vy - vt) ** 2, d)}"
-                     for (y, t), (vy, vt) in zip(zip(texts[0::2], texts[1::2], strict=True),
-                                                 zip(seen[0::2], seen[1::2], strict=True), strict=True)]  # fmt: skip
+            parts = [
+                f"({y} − {t})² = {shown((vy - vt) ** 2, d)}"
+                for (y, t), (vy, vt) in zip(
+                    zip(texts[0::2], texts[1::2], strict=True),
+                    zip(seen[0::2], seen[1::2], strict=True),
+                    strict=True,
+                )
+            ]
             return ", ".join(parts) + "; then half their sum."
         return f"Work out {numbers}."
 
@@ -284,31 +338,45 @@ class _Builder:
                 operands = []
                 for k, (wk, ak) in enumerate(zip(weights, lt.inputs, strict=True), 1):
                     terms.append(f"{self.w(layer, j, k)}·{self.a(layer - 1, k)}")
-                    operands += [Operand(self.w(layer, j, k), wk, False),
-                                 Operand(self.a(layer - 1, k), float(ak), computed)]  # fmt: skip
+                    operands += [
+                        Operand(self.w(layer, j, k), wk, False),
+                        Operand(self.a(layer - 1, k), float(ak), computed),
+                    ]
                 operands.append(Operand(self.b(layer, j), spec.biases[j - 1], False))
                 z = float(lt.z[j - 1])
                 products = [wk * float(ak) for wk, ak in zip(weights, lt.inputs, strict=True)]
-                mistakes = [("bias_forgotten", z - spec.biases[j - 1])] if spec.biases[j - 1] else []
+                mistakes = (
+                    [("bias_forgotten", z - spec.biases[j - 1])] if spec.biases[j - 1] else []
+                )
                 mistakes += [("term_missing", z - p) for p in products if p]
                 if spec.width >= len(weights) and j <= len(weights):  # W[k][j] exists for every k
-                    swapped = sum(spec.weights[k][j - 1] * float(lt.inputs[k]) for k in range(len(weights)))
+                    swapped = sum(
+                        spec.weights[k][j - 1] * float(lt.inputs[k]) for k in range(len(weights))
+                    )
                     mistakes.append(("weights_transposed", swapped + spec.biases[j - 1]))
                 mistakes.append(("a_for_z", float(lt.a[j - 1])))
                 partials = ", ".join(
                     f"∂{self.z(layer, j)}/∂{self.w(layer, j, k)} = {self.a(layer - 1, k)}"
-                    f" = {operand(float(ak), self.decimals) if computed else given(float(ak))}"
+                    f" = {self.input_text(float(ak), computed)}"
                     for k, ak in enumerate(lt.inputs, 1)
                 )
                 self.add(
-                    "forward", "z", f"s{n}.forward.L{layer}.n{j}.z", self.z(layer, j),
-                    " + ".join(terms) + f" + {self.b(layer, j)}", "affine", operands, z,
+                    "forward",
+                    "z",
+                    f"s{n}.forward.L{layer}.n{j}.z",
+                    self.z(layer, j),
+                    " + ".join(terms) + f" + {self.b(layer, j)}",
+                    "affine",
+                    operands,
+                    z,
                     f"{self.z(layer, j)}, the weighted input of {self.where(layer, j)}",
-                    sample=n, layer=layer, neuron=j,
+                    sample=n,
+                    layer=layer,
+                    neuron=j,
                     note=f"{partials}: ∂z/∂w is the input on that edge.",
                     edges=tuple((layer, j, k) for k in range(1, len(weights) + 1)),
                     mistakes=mistakes,
-                )  # fmt: skip
+                )
                 self.activation_step(s, layer, j)
 
     def activation_step(self, s: engine.SampleTrace, layer: int, j: int) -> None:
@@ -321,15 +389,28 @@ class _Builder:
             formula = f"e^{z_sym} / (" + " + ".join(f"e^{o.symbol}" for o in zs) + ")"
             operands, kind_text = [z_op, *zs], "softmax"
         else:
-            formula = {"sigmoid": f"σ({z_sym})", "tanh": f"tanh({z_sym})",
-                       "relu": f"max(0, {z_sym})", "linear": z_sym}[spec.activation]  # fmt: skip
+            formula = {
+                "sigmoid": f"σ({z_sym})",
+                "tanh": f"tanh({z_sym})",
+                "relu": f"max(0, {z_sym})",
+                "linear": z_sym,
+            }[spec.activation]
             operands, kind_text = [z_op], spec.activation
         self.add(
-            "forward", "a", f"s{self.sample}.forward.L{layer}.n{j}.a", a_sym, formula,
-            spec.activation, operands, float(lt.a[j - 1]),
+            "forward",
+            "a",
+            f"s{self.sample}.forward.L{layer}.n{j}.a",
+            a_sym,
+            formula,
+            spec.activation,
+            operands,
+            float(lt.a[j - 1]),
             f"{a_sym}, the output of {self.where(layer, j)} ({kind_text})",
-            sample=self.sample, layer=layer, neuron=j, mistakes=[("a_for_z", float(lt.z[j - 1]))],
-        )  # fmt: skip
+            sample=self.sample,
+            layer=layer,
+            neuron=j,
+            mistakes=[("a_for_z", float(lt.z[j - 1]))],
+        )
 
     def loss(self, s: engine.SampleTrace) -> None:
         out = s.layers[-1]
@@ -339,19 +420,34 @@ class _Builder:
             terms = []
             for j, (y, t) in enumerate(zip(out.a, s.target, strict=True), 1):
                 terms.append(f"({self.a(last, j)} − ŷ{sub(j)})²")
-                operands += [Operand(self.a(last, j), float(y), True), Operand(f"ŷ{sub(j)}", float(t), False)]
+                operands += [
+                    Operand(self.a(last, j), float(y), True),
+                    Operand(f"ŷ{sub(j)}", float(t), False),
+                ]
             formula, rule = "½[" + " + ".join(terms) + "]", "half_squares"
             mistakes = [("half_forgotten", 2 * s.loss)]
         else:
             terms = []
             for j, (y, t) in enumerate(zip(out.a, s.target, strict=True), 1):
                 terms.append(f"ŷ{sub(j)}·ln {self.a(last, j)}")
-                operands += [Operand(f"ŷ{sub(j)}", float(t), False), Operand(self.a(last, j), float(y), True)]
+                operands += [
+                    Operand(f"ŷ{sub(j)}", float(t), False),
+                    Operand(self.a(last, j), float(y), True),
+                ]
             formula, rule, mistakes = "−(" + " + ".join(terms) + ")", "cross_entropy", []
         self.add(
-            "loss", "loss", f"s{self.sample}.loss", "l", formula, rule, operands, s.loss,
-            "l, the loss of this sample", sample=self.sample, mistakes=mistakes,
-        )  # fmt: skip
+            "loss",
+            "loss",
+            f"s{self.sample}.loss",
+            "l",
+            formula,
+            rule,
+            operands,
+            s.loss,
+            "l, the loss of this sample",
+            sample=self.sample,
+            mistakes=mistakes,
+        )
 
     def output(self, s: engine.SampleTrace) -> None:
         layer = len(self.lesson.layers)
@@ -366,30 +462,57 @@ class _Builder:
             z_sym = self.z(layer, j)
             if spec.activation == "softmax":
                 self.add(
-                    "output", "dl_dz", f"{base}.dl_dz", f"∂l/∂{z_sym}", f"{y.symbol} − {t.symbol}",
-                    "difference", [y, t], dl_dz,
+                    "output",
+                    "dl_dz",
+                    f"{base}.dl_dz",
+                    f"∂l/∂{z_sym}",
+                    f"{y.symbol} − {t.symbol}",
+                    "difference",
+                    [y, t],
+                    dl_dz,
                     f"∂l/∂{z_sym} for {self.where(layer, j)}: softmax with cross-entropy",
-                    sample=n, layer=layer, neuron=j, mistakes=[("sign_flipped", -dl_dz)],
+                    sample=n,
+                    layer=layer,
+                    neuron=j,
+                    mistakes=[("sign_flipped", -dl_dz)],
                     note="With softmax and cross-entropy, the chain rule collapses to y − ŷ.",
-                )  # fmt: skip
+                )
                 continue
             dl_dy = float(s.dl_dy[j - 1])
             self.add(
-                "output", "dl_dy", f"{base}.dl_dy", f"∂l/∂{y.symbol}", f"{y.symbol} − {t.symbol}",
-                "difference", [y, t], dl_dy, f"∂l/∂{y.symbol}: how the loss moves with output {j}",
-                sample=n, layer=layer, neuron=j, mistakes=[("sign_flipped", -dl_dy)],
+                "output",
+                "dl_dy",
+                f"{base}.dl_dy",
+                f"∂l/∂{y.symbol}",
+                f"{y.symbol} − {t.symbol}",
+                "difference",
+                [y, t],
+                dl_dy,
+                f"∂l/∂{y.symbol}: how the loss moves with output {j}",
+                sample=n,
+                layer=layer,
+                neuron=j,
+                mistakes=[("sign_flipped", -dl_dy)],
                 note="l = ½ Σ (y − ŷ)², so ∂l/∂y = y − ŷ.",
-            )  # fmt: skip
+            )
             gain = self.gain_step(base, lt, layer, j)
             self.add(
-                "output", "dl_dz", f"{base}.dl_dz", f"∂l/∂{z_sym}",
-                f"σ'({z_sym})·∂l/∂{y.symbol}", "product",
+                "output",
+                "dl_dz",
+                f"{base}.dl_dz",
+                f"∂l/∂{z_sym}",
+                f"σ'({z_sym})·∂l/∂{y.symbol}",
+                "product",
                 [Operand(f"σ'({z_sym})", gain, True), Operand(f"∂l/∂{y.symbol}", dl_dy, True)],
-                dl_dz, f"∂l/∂{z_sym} for {self.where(layer, j)} (case 1)",
-                sample=n, layer=layer, neuron=j,
+                dl_dz,
+                f"∂l/∂{z_sym} for {self.where(layer, j)} (case 1)",
+                sample=n,
+                layer=layer,
+                neuron=j,
                 mistakes=[("gain_left_out", dl_dy), ("sign_flipped", -dl_dz)],
-                note=f"Case 1: {z_sym} feeds the output directly, so ∂l/∂{z_sym} = ∂{y.symbol}/∂{z_sym} · ∂l/∂{y.symbol}.",
-            )  # fmt: skip
+                note=f"Case 1: {z_sym} feeds the output directly: "
+                f"∂l/∂{z_sym} = ∂{y.symbol}/∂{z_sym} · ∂l/∂{y.symbol}.",
+            )
 
     def gain_step(self, base: str, lt: engine.LayerTrace, layer: int, j: int) -> float:
         """σ'(z): the op-amp's gain, fixed by the forward pass."""
@@ -397,22 +520,37 @@ class _Builder:
         z_sym, a_sym = self.z(layer, j), self.a(layer, j)
         z, a, gain = float(lt.z[j - 1]), float(lt.a[j - 1]), float(lt.gain[j - 1])
         formula, operands, mistakes = {
-            "sigmoid": (f"{a_sym}·(1 − {a_sym})", [Operand(a_sym, a, True)],
-                        [("gain_of_a", _gain_of("sigmoid", a)), ("a_for_z", z * (1 - z))]),
-            "tanh": (f"1 − {a_sym}²", [Operand(a_sym, a, True)],
-                     [("gain_of_a", _gain_of("tanh", a)), ("a_for_z", 1 - z * z)]),
+            "sigmoid": (
+                f"{a_sym}·(1 − {a_sym})",
+                [Operand(a_sym, a, True)],
+                [("gain_of_a", _gain_of("sigmoid", a)), ("a_for_z", z * (1 - z))],
+            ),
+            "tanh": (
+                f"1 − {a_sym}²",
+                [Operand(a_sym, a, True)],
+                [("gain_of_a", _gain_of("tanh", a)), ("a_for_z", 1 - z * z)],
+            ),
             "relu": (f"1 if {z_sym} > 0 else 0", [Operand(z_sym, z, True)], []),
             "linear": ("1", [], []),
-        }[spec.activation]  # fmt: skip
+        }[spec.activation]
         if spec.activation == "linear":
             operands = [Operand(z_sym, z, True)]
         self.add(
-            "output" if self.is_output(layer) else "backward", "gain", f"{base}.gain",
-            f"σ'({z_sym})", formula, f"{spec.activation}_gain", operands, gain,
+            "output" if self.is_output(layer) else "backward",
+            "gain",
+            f"{base}.gain",
+            f"σ'({z_sym})",
+            formula,
+            f"{spec.activation}_gain",
+            operands,
+            gain,
             f"σ'({z_sym}), the gain of the op-amp of {self.where(layer, j)} ({spec.activation})",
-            sample=self.sample, layer=layer, neuron=j, mistakes=mistakes,
+            sample=self.sample,
+            layer=layer,
+            neuron=j,
+            mistakes=mistakes,
             note="The gain is a constant, fixed by the forward pass: the op-amp is linear.",
-        )  # fmt: skip
+        )
         return gain
 
     def backward(self, s: engine.SampleTrace) -> None:
@@ -434,28 +572,52 @@ class _Builder:
                 total = float(lt.weighted_sum[j - 1])
                 mistakes = [("term_missing", total - p) for p in products if p]
                 if following.width == lt.z.size:  # a square matrix can be read the wrong way
-                    swapped = sum(following.weights[j - 1][k] * float(after.dl_dz[k]) for k in range(following.width))
+                    swapped = sum(
+                        following.weights[j - 1][k] * float(after.dl_dz[k])
+                        for k in range(following.width)
+                    )
                     mistakes.append(("weights_transposed", swapped))
                 self.add(
-                    "backward", "sum", f"{base}.sum", f"∂l/∂{self.a(layer, j)}",
-                    " + ".join(terms), "dot", operands, total,
-                    f"∂l/∂{self.a(layer, j)}, the weighted sum into the op-amp of {self.where(layer, j)}",
-                    sample=n, layer=layer, neuron=j, mistakes=mistakes,
+                    "backward",
+                    "sum",
+                    f"{base}.sum",
+                    f"∂l/∂{self.a(layer, j)}",
+                    " + ".join(terms),
+                    "dot",
+                    operands,
+                    total,
+                    f"∂l/∂{self.a(layer, j)}, the weighted sum into the op-amp of "
+                    f"{self.where(layer, j)}",
+                    sample=n,
+                    layer=layer,
+                    neuron=j,
+                    mistakes=mistakes,
                     edges=tuple((layer + 1, k, j) for k in range(1, following.width + 1)),
-                    note=f"The op-amp's inputs are ∂l/∂z of the layer after, on the same edges, "
-                         f"with the same weights as the forward pass.",
-                )  # fmt: skip
+                    note="The op-amp's inputs are ∂l/∂z of the layer after, on the same edges, "
+                    "with the same weights as the forward pass.",
+                )
                 dl_dz = float(lt.dl_dz[j - 1])
                 gain_of_a = _gain_of(self.lesson.layers[layer - 1].activation, float(lt.a[j - 1]))
                 self.add(
-                    "backward", "dl_dz", f"{base}.dl_dz", f"∂l/∂{z_sym}",
-                    f"σ'({z_sym})·∂l/∂{self.a(layer, j)}", "product",
-                    [Operand(f"σ'({z_sym})", gain, True), Operand(f"∂l/∂{self.a(layer, j)}", total, True)],
-                    dl_dz, f"∂l/∂{z_sym}, the output of the op-amp of {self.where(layer, j)} (case 2)",
-                    sample=n, layer=layer, neuron=j,
+                    "backward",
+                    "dl_dz",
+                    f"{base}.dl_dz",
+                    f"∂l/∂{z_sym}",
+                    f"σ'({z_sym})·∂l/∂{self.a(layer, j)}",
+                    "product",
+                    [
+                        Operand(f"σ'({z_sym})", gain, True),
+                        Operand(f"∂l/∂{self.a(layer, j)}", total, True),
+                    ],
+                    dl_dz,
+                    f"∂l/∂{z_sym}, the output of the op-amp of {self.where(layer, j)} (case 2)",
+                    sample=n,
+                    layer=layer,
+                    neuron=j,
                     mistakes=[("gain_left_out", total), ("gain_of_a", gain_of_a * total)],
-                    note=f"∂l/∂{z_sym} = σ'({z_sym})·Σₖ wₖ·∂l/∂zₖ: the reversed network, one op-amp at a time.",
-                )  # fmt: skip
+                    note=f"∂l/∂{z_sym} = σ'({z_sym})·Σₖ wₖ·∂l/∂zₖ: "
+                    "the reversed network, one op-amp at a time.",
+                )
 
     def gradients(self, s: engine.SampleTrace) -> None:
         n = self.sample
@@ -471,21 +633,41 @@ class _Builder:
                         z_before = float(s.layers[layer - 2].z[k - 1])
                         mistakes.append(("a_for_z", z_before * d.value))
                     self.add(
-                        "gradient", "dl_dw", f"s{n}.gradient.L{layer}.n{j}.w{k}", f"∂l/∂{w_sym}",
-                        f"{a_k.symbol}·∂l/∂{z_sym}", "product", [a_k, d], float(lt.dl_dw[j - 1, k - 1]),
+                        "gradient",
+                        "dl_dw",
+                        f"s{n}.gradient.L{layer}.n{j}.w{k}",
+                        f"∂l/∂{w_sym}",
+                        f"{a_k.symbol}·∂l/∂{z_sym}",
+                        "product",
+                        [a_k, d],
+                        float(lt.dl_dw[j - 1, k - 1]),
                         f"∂l/∂{w_sym}, for the weight from {a_k.symbol} into {z_sym}",
-                        sample=n, layer=layer, neuron=j, source=k, edges=((layer, j, k),),
+                        sample=n,
+                        layer=layer,
+                        neuron=j,
+                        source=k,
+                        edges=((layer, j, k),),
                         mistakes=mistakes,
-                        note=f"∂l/∂{w_sym} = ∂{z_sym}/∂{w_sym} · ∂l/∂{z_sym}: the forward pass gave "
-                             f"∂{z_sym}/∂{w_sym} = {a_k.symbol}, the backward pass gave ∂l/∂{z_sym}.",
-                    )  # fmt: skip
+                        note=f"∂l/∂{w_sym} = ∂{z_sym}/∂{w_sym} · ∂l/∂{z_sym}: "
+                        f"the forward pass gave "
+                        f"∂{z_sym}/∂{w_sym} = {a_k.symbol}, the backward pass gave ∂l/∂{z_sym}.",
+                    )
                 b_sym = self.b(layer, j)
                 self.add(
-                    "gradient", "dl_db", f"s{n}.gradient.L{layer}.n{j}.b", f"∂l/∂{b_sym}",
-                    f"∂l/∂{z_sym}", "same", [d], float(lt.dl_db[j - 1]),
-                    f"∂l/∂{b_sym}, for the bias of {z_sym}", sample=n, layer=layer, neuron=j,
+                    "gradient",
+                    "dl_db",
+                    f"s{n}.gradient.L{layer}.n{j}.b",
+                    f"∂l/∂{b_sym}",
+                    f"∂l/∂{z_sym}",
+                    "same",
+                    [d],
+                    float(lt.dl_db[j - 1]),
+                    f"∂l/∂{b_sym}, for the bias of {z_sym}",
+                    sample=n,
+                    layer=layer,
+                    neuron=j,
                     note=f"∂{z_sym}/∂{b_sym} = 1, so ∂l/∂{b_sym} = ∂l/∂{z_sym}.",
-                )  # fmt: skip
+                )
 
     def parameters(self):
         """Each weight and bias: (layer, j, k or None, symbol, id suffix)."""
@@ -497,7 +679,9 @@ class _Builder:
 
     def per_sample(self, layer: int, j: int, k: int | None) -> list[float]:
         return [
-            float(s.layers[layer - 1].dl_dw[j - 1, k - 1] if k else s.layers[layer - 1].dl_db[j - 1])
+            float(
+                s.layers[layer - 1].dl_dw[j - 1, k - 1] if k else s.layers[layer - 1].dl_db[j - 1]
+            )
             for s in self.trace.samples
         ]
 
@@ -505,29 +689,66 @@ class _Builder:
         for layer, j, k, sym, suffix in self.parameters():
             values = self.per_sample(layer, j, k)
             operands = [Operand(f"∂l{sup(n)}/∂{sym}", v, True) for n, v in enumerate(values, 1)]
-            total = float(self.trace.dl_dw[layer - 1][j - 1, k - 1] if k else self.trace.dl_db[layer - 1][j - 1])
+            total = float(
+                self.trace.dl_dw[layer - 1][j - 1, k - 1]
+                if k
+                else self.trace.dl_db[layer - 1][j - 1]
+            )
             self.add(
-                "total", "total", f"total.{suffix}", f"∂L/∂{sym}",
-                " + ".join(o.symbol for o in operands), "sum", operands, total,
+                "total",
+                "total",
+                f"total.{suffix}",
+                f"∂L/∂{sym}",
+                " + ".join(o.symbol for o in operands),
+                "sum",
+                operands,
+                total,
                 f"∂L/∂{sym}, summed over the {len(values)} samples",
-                layer=layer, neuron=j, source=k,
+                layer=layer,
+                neuron=j,
+                source=k,
                 mistakes=[("term_missing", total - v) for v in values if v],
-            )  # fmt: skip
+            )
 
     def updates(self) -> None:
         rate = self.lesson.learning_rate
         for layer, j, k, sym, suffix in self.parameters():
-            old = self.lesson.layers[layer - 1].weights[j - 1][k - 1] if k else self.lesson.layers[layer - 1].biases[j - 1]
-            grad = float(self.trace.dl_dw[layer - 1][j - 1, k - 1] if k else self.trace.dl_db[layer - 1][j - 1])
-            new = float(self.trace.updated_weights[layer - 1][j - 1, k - 1] if k else self.trace.updated_biases[layer - 1][j - 1])
+            old = (
+                self.lesson.layers[layer - 1].weights[j - 1][k - 1]
+                if k
+                else self.lesson.layers[layer - 1].biases[j - 1]
+            )
+            grad = float(
+                self.trace.dl_dw[layer - 1][j - 1, k - 1]
+                if k
+                else self.trace.dl_db[layer - 1][j - 1]
+            )
+            new = float(
+                self.trace.updated_weights[layer - 1][j - 1, k - 1]
+                if k
+                else self.trace.updated_biases[layer - 1][j - 1]
+            )
             grad_sym = f"∂L/∂{sym}" if self.many_samples else f"∂l/∂{sym}"
             self.add(
-                "update", "update", f"update.{suffix}", f"new {sym}", f"{sym} − η·{grad_sym}",
-                "descent", [Operand(sym, old, False), Operand("η", rate, False), Operand(grad_sym, grad, True)],
-                new, f"the new {sym} after one step of gradient descent",
-                layer=layer, neuron=j, source=k, edges=((layer, j, k),) if k else (),
+                "update",
+                "update",
+                f"update.{suffix}",
+                f"new {sym}",
+                f"{sym} − η·{grad_sym}",
+                "descent",
+                [
+                    Operand(sym, old, False),
+                    Operand("η", rate, False),
+                    Operand(grad_sym, grad, True),
+                ],
+                new,
+                f"the new {sym} after one step of gradient descent",
+                layer=layer,
+                neuron=j,
+                source=k,
+                edges=((layer, j, k),) if k else (),
                 mistakes=[("gradient_ascent", old + rate * grad)],
-            )  # fmt: skip
+            )
 
 
 _INDEX_CHARS = "₀₁₂₃₄₅₆₇₈₉,"

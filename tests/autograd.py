@@ -78,17 +78,26 @@ def lesson_gradients(lesson):
         a = [Value(x) for x in sample.x]
         z = a
         for layer, w, b in zip(lesson.layers, weights, biases, strict=True):
-            z = [sum((wjk * ak for wjk, ak in zip(row, a, strict=True)), bj) for row, bj in zip(w, b, strict=True)]
+            z = [
+                sum((wjk * ak for wjk, ak in zip(row, a, strict=True)), bj)
+                for row, bj in zip(w, b, strict=True)
+            ]
             if layer.activation == "softmax":
                 a = z  # cross-entropy works on z directly below
             else:
-                a = [getattr(v, layer.activation)() if layer.activation != "linear" else v for v in z]
+                a = [
+                    getattr(v, layer.activation)() if layer.activation != "linear" else v for v in z
+                ]
         if lesson.loss == "cross_entropy":
             top = max(v.data for v in z)
             log_norm = sum((v - top).exp() for v in z).log() + top
-            total = total + sum((-t) * (v - log_norm) for v, t in zip(z, sample.target, strict=True))
+            total = total + sum(
+                (-t) * (v - log_norm) for v, t in zip(z, sample.target, strict=True)
+            )
         else:
-            total = total + 0.5 * sum((y - t) * (y - t) for y, t in zip(a, sample.target, strict=True))
+            total = total + 0.5 * sum(
+                (y - t) * (y - t) for y, t in zip(a, sample.target, strict=True)
+            )
     total.backward()
     grads_w = [[[w.grad for w in row] for row in layer] for layer in weights]
     grads_b = [[b.grad for b in layer] for layer in biases]

@@ -25,39 +25,113 @@ def test_shipped_lesson_is_valid(capsys):
 
 
 BAD = {
-    "toml syntax": (SMALL.replace('loss = "squared_error"', "loss = squared_error"), ["lesson.toml:13:", "not valid TOML", "column 8"]),
+    "toml syntax": (
+        SMALL.replace('loss = "squared_error"', "loss = squared_error"),
+        ["lesson.toml:13:", "not valid TOML", "column 8"],
+    ),
     "missing section": (SMALL.split("[training]")[0], ["lesson", "missing key 'training'"]),
-    "missing key": (SMALL.replace("biases = [0]\n", ""), ["network.layers[2]", "missing key 'biases'", "lesson.toml:8:"]),
-    "unknown key": (SMALL.replace('activation = "sigmoid"\nweights = [[2', 'activaton = "sigmoid"\nactivation = "sigmoid"\nweights = [[2'),
-                    ["network.layers[2]", "unknown key 'activaton'"]),
-    "weights wider than the layer before": (SMALL.replace("weights = [[2, -1]]", "weights = [[2, -1, 3]]"),
-                                            ["network.layers[2].weights[1]", "has 3 numbers", "needs 2", "lesson.toml:10:"]),
-    "biases vs rows": (SMALL.replace("biases = [1, 0]", "biases = [1]"), ["network.layers[1].biases", "has 1 numbers", "one per row"]),
-    "sample x size": (SMALL.replace("x = [1, -1]", "x = [1]"), ["training.samples[1].x", "needs 2"]),
-    "target size": (SMALL.replace("target = [1]", "target = [1, 0]"), ["training.samples[1].target", "needs 1"]),
-    "unknown activation": (SMALL.replace('activation = "sigmoid"', 'activation = "swish"', 1),
-                           ["network.layers[1].activation", "unknown activation 'swish'", "sigmoid, tanh, relu, linear, softmax"]),
-    "unknown loss": (SMALL.replace('"squared_error"', '"hinge"'), ["training.loss", "unknown loss 'hinge'", "squared_error, cross_entropy"]),
-    "softmax in a hidden layer": (SMALL.replace('activation = "sigmoid"', 'activation = "softmax"', 1),
-                                  ["network.layers[1].activation", "only on the output layer"]),
-    "softmax with squared error": (SMALL.replace('activation = "sigmoid"\nweights = [[2', 'activation = "softmax"\nweights = [[2'),
-                                   ["training.loss", "softmax output layer goes with cross_entropy"]),
-    "cross entropy without softmax": (SMALL.replace('"squared_error"', '"cross_entropy"'),
-                                      ["network.layers[2].activation", "cross_entropy needs a softmax"]),
-    "not finite": (SMALL.replace("biases = [0]", "biases = [nan]"), ["network.layers[2].biases[1]", "finite"]),
-    "infinite": (SMALL.replace("x = [1, -1]", "x = [inf, -1]"), ["training.samples[1].x[1]", "finite"]),
-    "wrong type": (SMALL.replace("biases = [1, 0]", 'biases = [1, "0"]'), ["network.layers[1].biases[2]", "must be a number, not a string"]),
-    "boolean is not a number": (SMALL.replace("x = [1, -1]", "x = [true, -1]"), ["training.samples[1].x[1]", "not a boolean"]),
+    "missing key": (
+        SMALL.replace("biases = [0]\n", ""),
+        ["network.layers[2]", "missing key 'biases'", "lesson.toml:8:"],
+    ),
+    "unknown key": (
+        SMALL.replace(
+            'activation = "sigmoid"\nweights = [[2',
+            'activaton = "sigmoid"\nactivation = "sigmoid"\nweights = [[2',
+        ),
+        ["network.layers[2]", "unknown key 'activaton'"],
+    ),
+    "weights wider than the layer before": (
+        SMALL.replace("weights = [[2, -1]]", "weights = [[2, -1, 3]]"),
+        ["network.layers[2].weights[1]", "has 3 numbers", "needs 2", "lesson.toml:10:"],
+    ),
+    "biases vs rows": (
+        SMALL.replace("biases = [1, 0]", "biases = [1]"),
+        ["network.layers[1].biases", "has 1 numbers", "one per row"],
+    ),
+    "sample x size": (
+        SMALL.replace("x = [1, -1]", "x = [1]"),
+        ["training.samples[1].x", "needs 2"],
+    ),
+    "target size": (
+        SMALL.replace("target = [1]", "target = [1, 0]"),
+        ["training.samples[1].target", "needs 1"],
+    ),
+    "unknown activation": (
+        SMALL.replace('activation = "sigmoid"', 'activation = "swish"', 1),
+        [
+            "network.layers[1].activation",
+            "unknown activation 'swish'",
+            "sigmoid, tanh, relu, linear, softmax",
+        ],
+    ),
+    "unknown loss": (
+        SMALL.replace('"squared_error"', '"hinge"'),
+        ["training.loss", "unknown loss 'hinge'", "squared_error, cross_entropy"],
+    ),
+    "softmax in a hidden layer": (
+        SMALL.replace('activation = "sigmoid"', 'activation = "softmax"', 1),
+        ["network.layers[1].activation", "only on the output layer"],
+    ),
+    "softmax with squared error": (
+        SMALL.replace(
+            'activation = "sigmoid"\nweights = [[2', 'activation = "softmax"\nweights = [[2'
+        ),
+        ["training.loss", "softmax output layer goes with cross_entropy"],
+    ),
+    "cross entropy without softmax": (
+        SMALL.replace('"squared_error"', '"cross_entropy"'),
+        ["network.layers[2].activation", "cross_entropy needs a softmax"],
+    ),
+    "not finite": (
+        SMALL.replace("biases = [0]", "biases = [nan]"),
+        ["network.layers[2].biases[1]", "finite"],
+    ),
+    "infinite": (
+        SMALL.replace("x = [1, -1]", "x = [inf, -1]"),
+        ["training.samples[1].x[1]", "finite"],
+    ),
+    "wrong type": (
+        SMALL.replace("biases = [1, 0]", 'biases = [1, "0"]'),
+        ["network.layers[1].biases[2]", "must be a number, not a string"],
+    ),
+    "boolean is not a number": (
+        SMALL.replace("x = [1, -1]", "x = [true, -1]"),
+        ["training.samples[1].x[1]", "not a boolean"],
+    ),
     "title type": (SMALL.replace('title = "Small"', "title = 3"), ["title", "must be a string"]),
-    "learning rate zero": (SMALL.replace("learning_rate = 0.5", "learning_rate = 0"), ["training.learning_rate", "positive number"]),
-    "learning rate negative": (SMALL.replace("learning_rate = 0.5", "learning_rate = -1"), ["training.learning_rate", "positive"]),
-    "learning rate string": (SMALL.replace("learning_rate = 0.5", 'learning_rate = "fast"'), ["training.learning_rate", "must be a number"]),
-    "no samples": (SMALL.split("[[training.samples]]")[0] + "samples = []\n", ["training.samples", "at least one"]),
-    "no layers": (SMALL.split("[[network.layers]]")[0].replace('inputs = ["x1", "x2"]', 'inputs = ["x1", "x2"]\nlayers = []')
-                  + SMALL[SMALL.index("[training]"):], ["network.layers", "at least one"]),
-    "huge number": (SMALL.replace("biases = [0]", "biases = [1e300]"), ["network.layers[2].biases[1]", "too large"]),
+    "learning rate zero": (
+        SMALL.replace("learning_rate = 0.5", "learning_rate = 0"),
+        ["training.learning_rate", "positive number"],
+    ),
+    "learning rate negative": (
+        SMALL.replace("learning_rate = 0.5", "learning_rate = -1"),
+        ["training.learning_rate", "positive"],
+    ),
+    "learning rate string": (
+        SMALL.replace("learning_rate = 0.5", 'learning_rate = "fast"'),
+        ["training.learning_rate", "must be a number"],
+    ),
+    "no samples": (
+        SMALL.split("[[training.samples]]")[0] + "samples = []\n",
+        ["training.samples", "at least one"],
+    ),
+    "no layers": (
+        SMALL.split("[[network.layers]]")[0].replace(
+            'inputs = ["x1", "x2"]', 'inputs = ["x1", "x2"]\nlayers = []'
+        )
+        + SMALL[SMALL.index("[training]") :],
+        ["network.layers", "at least one"],
+    ),
+    "huge number": (
+        SMALL.replace("biases = [0]", "biases = [1e300]"),
+        ["network.layers[2].biases[1]", "too large"],
+    ),
     "decimals": (SMALL + "[display]\ndecimals = 9\n", ["display.decimals", "0 to 6"]),
-    "unknown phase": (SMALL + '[tutor]\nask = ["forwards"]\n', ["tutor.ask[1]", "unknown phase 'forwards'"]),
+    "unknown phase": (
+        SMALL + '[tutor]\nask = ["forwards"]\n',
+        ["tutor.ask[1]", "unknown phase 'forwards'"],
+    ),
     "duplicate inputs": (SMALL.replace('["x1", "x2"]', '["x", "x"]'), ["network.inputs", "unique"]),
 }
 
@@ -121,6 +195,8 @@ def test_key_gives_the_same_error_as_check(write, capsys):
 
 def test_no_traceback_from_the_real_command(write):
     path = write(b"\xff\xfe garbage")
-    result = subprocess.run([sys.executable, "-m", "bptui", "check", path], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bptui", "check", path], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "UTF-8" in result.stderr

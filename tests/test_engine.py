@@ -68,7 +68,9 @@ def lessons(draw, activations=("sigmoid", "tanh", "relu", "linear"), loss=None):
     layers, fan_in = [], n_in
     for i, width in enumerate(widths):
         last = i == len(widths) - 1
-        activation = "softmax" if last and loss == "cross_entropy" else draw(st.sampled_from(activations))
+        activation = (
+            "softmax" if last and loss == "cross_entropy" else draw(st.sampled_from(activations))
+        )
         weights = tuple(tuple(draw(number) for _ in range(fan_in)) for _ in range(width))
         layers.append(Layer(activation, weights, tuple(draw(number) for _ in range(width))))
         fan_in = width
@@ -83,7 +85,9 @@ def lessons(draw, activations=("sigmoid", "tanh", "relu", "linear"), loss=None):
             target = tuple(draw(number) for _ in range(widths[-1]))
         samples.append(Sample(x, target))
     rate = draw(st.sampled_from([0.1, 0.5, 1.0]))
-    return Lesson("random", tuple(f"x{i + 1}" for i in range(n_in)), tuple(layers), loss, rate, tuple(samples))
+    return Lesson(
+        "random", tuple(f"x{i + 1}" for i in range(n_in)), tuple(layers), loss, rate, tuple(samples)
+    )
 
 
 def _away_from_relu_kinks(lesson: Lesson) -> bool:
@@ -135,7 +139,9 @@ def test_update_is_one_gradient_descent_step_on_the_summed_gradient(lesson):
         summed = sum(s.layers[i].dl_dw for s in trace.samples)
         np.testing.assert_allclose(trace.dl_dw[i], summed, rtol=1e-12)
         np.testing.assert_allclose(
-            trace.updated_weights[i], np.array(layer.weights) - lesson.learning_rate * summed, rtol=1e-12
+            trace.updated_weights[i],
+            np.array(layer.weights) - lesson.learning_rate * summed,
+            rtol=1e-12,
         )
 
 
@@ -153,10 +159,16 @@ def test_every_step_follows_from_its_operands(lesson):
 def test_large_inputs_give_no_overflow_warnings(activation):
     big = 1e5
     lesson = Lesson(
-        "big", ("x",),
-        (Layer(activation, ((big,), (-big,)), (0.0, 0.0)), Layer("softmax", ((big, -big), (-big, big)), (0.0, 0.0))),
-        "cross_entropy", 0.1, (Sample((big,), (1.0, 0.0)),),
-    )  # fmt: skip
+        "big",
+        ("x",),
+        (
+            Layer(activation, ((big,), (-big,)), (0.0, 0.0)),
+            Layer("softmax", ((big, -big), (-big, big)), (0.0, 0.0)),
+        ),
+        "cross_entropy",
+        0.1,
+        (Sample((big,), (1.0, 0.0)),),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         trace = engine.run(lesson)
@@ -178,8 +190,14 @@ def test_relu_derivative_at_zero_is_zero():
 
 def test_softmax_cross_entropy_output_gradient_is_y_minus_target():
     lesson = Lesson(
-        "ce", ("x",), (Layer("softmax", ((1.0,), (2.0,), (-1.0,)), (0.0, 0.5, 0.0)),),
-        "cross_entropy", 0.1, (Sample((1.0,), (0.0, 1.0, 0.0)),),
-    )  # fmt: skip
+        "ce",
+        ("x",),
+        (Layer("softmax", ((1.0,), (2.0,), (-1.0,)), (0.0, 0.5, 0.0)),),
+        "cross_entropy",
+        0.1,
+        (Sample((1.0,), (0.0, 1.0, 0.0)),),
+    )
     s = engine.run(lesson).samples[0]
-    np.testing.assert_allclose(s.layers[0].dl_dz, s.layers[0].a - np.array([0.0, 1.0, 0.0]), rtol=1e-12)
+    np.testing.assert_allclose(
+        s.layers[0].dl_dz, s.layers[0].a - np.array([0.0, 1.0, 0.0]), rtol=1e-12
+    )

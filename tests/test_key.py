@@ -64,18 +64,29 @@ def test_total_sums_the_samples(write, capsys):
     data = key_json(capsys, write(two))
     per = [s["layers"][0]["dl_dw"][1][0] for s in data["samples"]]
     assert data["total"]["layers"][0]["dl_dw"][1][0] == pytest.approx(sum(per), rel=1e-12)
-    assert data["total"]["loss"] == pytest.approx(sum(s["loss"] for s in data["samples"]), rel=1e-12)
+    assert data["total"]["loss"] == pytest.approx(
+        sum(s["loss"] for s in data["samples"]), rel=1e-12
+    )
     assert any(s["phase"] == "total" for s in data["steps"])
 
 
 def test_lecture_step_order(lecture):
     ids = [s.id for s in steps.asked(steps.build(lecture))]
-    assert ids[:4] == ["s1.forward.L1.n1.z", "s1.forward.L1.n1.a", "s1.forward.L1.n2.z", "s1.forward.L1.n2.a"]
+    assert ids[:4] == [
+        "s1.forward.L1.n1.z",
+        "s1.forward.L1.n1.a",
+        "s1.forward.L1.n2.z",
+        "s1.forward.L1.n2.a",
+    ]
     assert ids[12] == "s1.loss"
     assert ids[13:19] == [
-        "s1.output.L3.n1.dl_dy", "s1.output.L3.n1.gain", "s1.output.L3.n1.dl_dz",
-        "s1.output.L3.n2.dl_dy", "s1.output.L3.n2.gain", "s1.output.L3.n2.dl_dz",
-    ]  # fmt: skip
+        "s1.output.L3.n1.dl_dy",
+        "s1.output.L3.n1.gain",
+        "s1.output.L3.n1.dl_dz",
+        "s1.output.L3.n2.dl_dy",
+        "s1.output.L3.n2.gain",
+        "s1.output.L3.n2.dl_dz",
+    ]
     # Run from the output: the op-amps of layer 2 come before those of layer 1.
     backward = [i for i in ids if ".backward." in i]
     assert backward[0] == "s1.backward.L2.n1.gain" and backward[-1] == "s1.backward.L1.n2.dl_dz"
@@ -98,7 +109,9 @@ def test_steps_show_the_chain_rule_products(lecture):
     dz = by_id["s1.backward.L2.n1.dl_dz"]
     assert dz.formula == "σ'(z₃)·∂l/∂a₃" and dz.numbers == "0.12·(−0.39)"
     grad = by_id["s1.gradient.L2.n1.w1"]
-    assert grad.formula == "a₁·∂l/∂z₃" and grad.value == pytest.approx(0.98201 * -0.045763, rel=1e-4)
+    assert grad.formula == "a₁·∂l/∂z₃" and grad.value == pytest.approx(
+        0.98201 * -0.045763, rel=1e-4
+    )
 
 
 def test_building_twice_gives_identical_steps(lecture):
@@ -111,10 +124,14 @@ def test_steps_not_asked_are_left_out_of_the_key(write, capsys):
 
 
 def test_softmax_lesson_steps(write):
-    text = SMALL.replace('"squared_error"', '"cross_entropy"').replace(
-        'activation = "sigmoid"\nweights = [[2, -1]]\nbiases = [0]',
-        'activation = "softmax"\nweights = [[2, -1], [1, 1]]\nbiases = [0, 0]',
-    ).replace("target = [1]", "target = [1, 0]")
+    text = (
+        SMALL.replace('"squared_error"', '"cross_entropy"')
+        .replace(
+            'activation = "sigmoid"\nweights = [[2, -1]]\nbiases = [0]',
+            'activation = "softmax"\nweights = [[2, -1], [1, 1]]\nbiases = [0, 0]',
+        )
+        .replace("target = [1]", "target = [1, 0]")
+    )
     lesson = load(write(text))
     ids = [s.id for s in steps.build(lesson)]
     assert "s1.output.L2.n1.dl_dz" in ids and "s1.output.L2.n1.dl_dy" not in ids
@@ -133,7 +150,14 @@ def test_every_shipped_lesson_is_valid_and_has_unique_ids():
 def test_rich_key_prints_every_phase(capsys):
     assert main(["key", "lecture-example"]) == 0
     out = capsys.readouterr().out
-    for title in ("Forward pass", "Loss", "output layer", "op-amps", "Gradients", "gradient descent"):
+    for title in (
+        "Forward pass",
+        "Loss",
+        "output layer",
+        "op-amps",
+        "Gradients",
+        "gradient descent",
+    ):
         assert title in out
     assert "0.98" in out and "s1.backward.L1.n2.dl_dz" in out
 
@@ -142,12 +166,22 @@ def test_installed_command_works_from_another_folder(tmp_path):
     # After `pip install .` the lessons ship inside the package: no source checkout needed.
     script = Path(sys.executable).with_name("bptui")
     assert script.exists(), "install the package first (see the README's test command)"
-    result = subprocess.run([str(script), "key", "lecture-example", "--json"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    result = subprocess.run(
+        [str(script), "key", "lecture-example", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["title"] == "The lecture's example network"
-    module = subprocess.run([sys.executable, "-m", "bptui", "check", "lecture-example"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=60)  # fmt: skip
+    module = subprocess.run(
+        [sys.executable, "-m", "bptui", "check", "lecture-example"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert module.returncode == 0, module.stderr
 
 
@@ -167,8 +201,16 @@ def test_schema_command_prints_a_schema_every_shipped_lesson_passes(capsys):
     parse(SMALL)  # and the checker accepts what the schema accepts
 
 
-HEADLESS = ("bptui.cli", "bptui.engine", "bptui.steps", "bptui.lesson", "bptui.key", "bptui.answers",
-            "bptui.progress", "bptui.replay")  # fmt: skip
+HEADLESS = (
+    "bptui.cli",
+    "bptui.engine",
+    "bptui.steps",
+    "bptui.lesson",
+    "bptui.key",
+    "bptui.answers",
+    "bptui.progress",
+    "bptui.replay",
+)
 
 
 def test_headless_modules_do_not_import_textual():
@@ -178,7 +220,9 @@ def test_headless_modules_do_not_import_textual():
         "from bptui.cli import main; main(['key', 'lecture-example', '--json']);"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'textual'), file=sys.stderr)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "[]"
     assert json.loads(result.stdout)["steps"]

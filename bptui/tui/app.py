@@ -42,7 +42,9 @@ class TutorScreen(Screen):
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "too-small")
         if small:
-            self.query_one("#too-small", Static).update(texts.too_small(width, height, MIN_WIDTH, MIN_HEIGHT))
+            self.query_one("#too-small", Static).update(
+                texts.too_small(width, height, MIN_WIDTH, MIN_HEIGHT)
+            )
 
 
 class StepCommands(Provider):
@@ -58,7 +60,11 @@ class StepCommands(Provider):
     async def discover(self) -> Hits:
         steps = self._steps()
         for index, step in steps:
-            yield DiscoveryHit(self._label(index, step, len(steps)), partial(self.screen.goto, index), help=step.asks)
+            yield DiscoveryHit(
+                self._label(index, step, len(steps)),
+                partial(self.screen.goto, index),
+                help=step.asks,
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -67,7 +73,12 @@ class StepCommands(Provider):
             label = self._label(index, step, len(steps))
             score = matcher.match(f"{label} {step.id}")
             if score > 0:
-                yield Hit(score, matcher.highlight(label), partial(self.screen.goto, index), help=step.asks)
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(self.screen.goto, index),
+                    help=step.asks,
+                )
 
 
 class LessonScreen(TutorScreen):
@@ -82,7 +93,9 @@ class LessonScreen(TutorScreen):
         Binding("ctrl+r", "restart", "Restart", id="restart"),
     ]
 
-    def __init__(self, lesson: Lesson, restart: bool = False, autoplay: float | None = None, answers=None):
+    def __init__(
+        self, lesson: Lesson, restart: bool = False, autoplay: float | None = None, answers=None
+    ):
         super().__init__()
         self.lesson = lesson
         self.session = None
@@ -91,6 +104,8 @@ class LessonScreen(TutorScreen):
         self.restart_asked = 0.0
         self.autoplay = autoplay
         self.autoplay_answers = answers
+        self.autoplay_timer = None
+        self.paused = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -114,12 +129,16 @@ class LessonScreen(TutorScreen):
 
     @work(thread=True, exclusive=True, group="prepare")
     def prepare(self) -> None:
-        """Run the engine and read the saved progress off the UI thread: the first frame is not kept waiting."""
+        """The engine and the saved progress, off the UI thread: the first frame does not wait."""
         from bptui import steps
         from bptui.progress import Store
         from bptui.session import Session
 
-        store = Store(self.lesson.source, self.lesson.name, self.lesson.text)
+        store = (
+            Store(self.lesson.source, self.lesson.name, self.lesson.text)
+            if self.app.persist
+            else None
+        )
         session = Session(self.lesson, steps.build(self.lesson), store)
         self.app.call_from_thread(self.ready, session)
 
@@ -131,7 +150,7 @@ class LessonScreen(TutorScreen):
             self.notify(session.notice, title="Progress", severity="warning", timeout=10)
         self.show()
         if self.autoplay is not None:
-            self.app.start_autoplay(self, self.autoplay, self.autoplay_answers)
+            self.start_autoplay()
 
     # --- drawing ---
 
@@ -186,6 +205,53 @@ class LessonScreen(TutorScreen):
             self.action_summary()
         elif session.position < len(session.steps) - 1:
             session.go(session.position + 1)
+
+    # --- autoplay: the lesson plays itself, for a lecture on a projector ---
+
+    def start_autoplay(self) -> None:
+        answer_box = self.query_one("#answer", Input)
+        answer_box.disabled = True  # so space and other keys reach the screen
+        self.autoplay_timer = self.set_interval(self.autoplay, self.autoplay_tick)
+        self.notify(texts.AUTOPLAY_STARTED, title="Autoplay", timeout=max(self.autoplay * 2, 4))
+
+    def stop_autoplay(self) -> None:
+        if self.autoplay_timer is not None:
+            self.autoplay_timer.stop()
+            self.autoplay_timer = None
+        answer_box = self.query_one("#answer", Input)
+        answer_box.disabled = False
+        answer_box.focus()
+        self.notify(texts.AUTOPLAY_STOPPED, title="Autoplay", timeout=4)
+
+    def autoplay_tick(self) -> None:
+        session = self.session
+        if self.paused or session is None:
+            return
+        step = session.step
+        if session.done(step):
+            if session.position == len(session.steps) - 1:
+                self.autoplay_timer.stop()
+                self.action_summary()
+            else:
+                self.goto(session.position + 1)
+            return
+        answers = self.autoplay_answers.answers if self.autoplay_answers else None
+        text = step.shown if answers is None else answers.get(step.id)
+        if text is None or session.record(step).answers:
+            self.action_reveal()  # no answer for this step, or the file's answer was wrong
+            return
+        self.query_one("#answer", Input).value = text
+        self.submit(text)
+
+    def on_key(self, event) -> None:
+        if self.autoplay_timer is None:
+            return
+        event.stop()
+        if event.key == "space":
+            self.paused = not self.paused
+            self.notify(texts.AUTOPLAY_PAUSED if self.paused else texts.AUTOPLAY_RESUMED, timeout=2)
+        else:
+            self.stop_autoplay()  # any other key: the learner takes over
 
     # --- actions ---
 
@@ -312,7 +378,9 @@ class PickerScreen(TutorScreen):
             try:
                 lesson = load(str(path))
             except LessonError as error:
-                options.add_option(Option(texts.broken_option(path.stem, str(error)), id=str(path), disabled=True))
+                options.add_option(
+                    Option(texts.broken_option(path.stem, str(error)), id=str(path), disabled=True)
+                )
                 continue
             progress = Store(lesson.source, lesson.name, lesson.text).peek()
             options.add_option(Option(texts.lesson_option(lesson, progress), id=str(path)))
@@ -332,7 +400,9 @@ class PickerScreen(TutorScreen):
         try:
             lesson = load(spec)
         except LessonError as error:
-            self.notify(escape(str(error)), title="Cannot open that lesson", severity="error", timeout=10)
+            self.notify(
+                escape(str(error)), title="Cannot open that lesson", severity="error", timeout=10
+            )
             return
         self.app.push_screen(LessonScreen(lesson))
 
@@ -342,15 +412,24 @@ class TutorApp(App):
     TITLE = "bptui"
     BINDINGS = [Binding("f1", "help", "Help", show=False)]
 
-    def __init__(self, lesson: Lesson | None = None, restart: bool = False, autoplay: float | None = None,
-                 answers=None, cursor_blink: bool = True):  # fmt: skip
+    def __init__(
+        self,
+        lesson: Lesson | None = None,
+        restart: bool = False,
+        autoplay: float | None = None,
+        answers=None,
+        cursor_blink: bool = True,
+        persist: bool = True,
+    ):
         super().__init__()
         self.lesson = lesson
         self.restart = restart
         self.autoplay = autoplay
         self.answers = answers
         self.cursor_blink = cursor_blink
-        self.autoplaying = False
+        self.persist = (
+            persist  # False for replays and autoplay: the learner's progress stays as it was
+        )
 
     def on_mount(self) -> None:
         if self.lesson is None:
@@ -361,6 +440,3 @@ class TutorApp(App):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    def start_autoplay(self, screen: LessonScreen, seconds: float, answers) -> None:
-        """Filled in by the replay issue: play the lesson by itself."""

@@ -5,13 +5,17 @@ Formatting only: every number arrives already computed (and rounded) from the st
 
 from __future__ import annotations
 
-from bptui.steps import MISTAKES, PHASE_TITLES
+from bptui.steps import MISTAKES, PHASE_NAMES, PHASE_TITLES
 
 ANSWER_PLACEHOLDER = "Your value, e.g. 0.98 or 2*0.98-0.12 — Enter checks it"
 PATH_PLACEHOLDER = "…or type a lesson file's path and press Enter"
 PICKER_HINT = "↑↓ choose a lesson, Enter opens it. Progress is kept for each lesson."
 NO_MORE_HINTS = "[$text-muted]No more hints for this step: F3 reveals the value.[/]"
 RESTART_CONFIRM = "Press ctrl+r again within 3 seconds to start this lesson from scratch."
+AUTOPLAY_STARTED = "Playing by itself: space pauses and resumes, any other key takes over."
+AUTOPLAY_STOPPED = "Autoplay stopped: over to you."
+AUTOPLAY_PAUSED = "Paused: space resumes."
+AUTOPLAY_RESUMED = "Playing."
 RESTARTED = "[$warning]Started afresh: your earlier answers for this lesson were cleared.[/]"
 
 HELP = """[b]bptui — learn backpropagation by doing it[/]
@@ -53,7 +57,8 @@ def status(session) -> str:
     score = session.score()
     return (
         f"step {session.position + 1}/{len(session.steps)} │ "
-        f"[$success]✓ {score.first_try}[/] first try · {score.after_help} with help · {score.revealed} revealed"
+        f"[$success]✓ {score.first_try}[/] first try · {score.after_help} with help · "
+        f"{score.revealed} revealed"
     )
 
 
@@ -86,8 +91,13 @@ def card(session) -> str:
     if step.note:
         lines.append(f"[$text-muted]{escape(step.note)}[/]")
     if not done:
-        lines.append(f"[$text-muted]Answer to {lesson.decimals} decimal places (tiny values: 2 significant digits).[/]")
-    first_of_phase = session.position == 0 or session.steps[session.position - 1].phase != step.phase
+        lines.append(
+            f"[$text-muted]Answer to {lesson.decimals} decimal places "
+            "(tiny values: 2 significant digits).[/]"
+        )
+    first_of_phase = (
+        session.position == 0 or session.steps[session.position - 1].phase != step.phase
+    )
     if session.position == 0 and lesson.narration.get("intro"):
         lines.append(f"\n[i]{escape(lesson.narration['intro'])}[/]")
     if first_of_phase and lesson.narration.get(step.phase):
@@ -102,17 +112,20 @@ def placeholder(session) -> str:
 
 
 def empty_answer(step) -> str:
-    return f"[$text-muted]Type your value for {escape(step.symbol)}, or F2 for a hint, F3 to reveal it.[/]"
+    symbol = escape(step.symbol)
+    return f"[$text-muted]Type your value for {symbol}, or F2 for a hint, F3 to reveal it.[/]"
 
 
 def verdict(step, text: str, result) -> str:
     said = escape(text)
     if result.invalid:
-        return f"[b $warning]Can't read “{said}”:[/] {escape(result.error)}. Type a number or a calculation."
+        error = escape(result.error)
+        return f"[b $warning]Can't read “{said}”:[/] {error}. Type a number or a calculation."
     if result.correct:
         return f"[b $success]✓ Right:[/] {escape(step.symbol)} = {step.shown}"
     why = MISTAKES[result.mistake] if result.mistake else "not quite"
-    return f"[b $error]✗ {said} is not {escape(step.symbol)}:[/] {escape(why)}. Try again — F2 hint, F3 reveal."
+    symbol = escape(step.symbol)
+    return f"[b $error]✗ {said} is not {symbol}:[/] {escape(why)}. Try again — F2 hint, F3 reveal."
 
 
 def revealed(step) -> str:
@@ -139,12 +152,13 @@ def summary(session):
         table.add_column(column, justify="left" if column == "phase" else "right")
     for phase, counts in phases.items():
         table.add_row(
-            PHASE_TITLES[phase].split(":")[0],
+            PHASE_NAMES[phase],
             *(str(counts[key]) for key in ("steps", "first_try", "after_help", "revealed", "open")),
         )
     head = Text.from_markup(
         f"[b]{escape(session.lesson.title)}[/]\n{score.done} of {score.total} steps done: "
-        f"{score.first_try} right first time, {score.after_help} with help, {score.revealed} revealed."
+        f"{score.first_try} right first time, {score.after_help} with help, "
+        f"{score.revealed} revealed."
     )
     parts = [head, table]
     if mistakes:

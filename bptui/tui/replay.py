@@ -1,0 +1,71 @@
+"""`bptui replay --tui`: the same grading, done by driving the real tutor headless with Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Input
+
+from bptui.answers import grade
+from bptui.answers_file import Answers, AnswersError
+from bptui.lesson import Lesson
+from bptui.replay import Graded
+from bptui.steps import MISTAKES, Step
+from bptui.tui.app import LessonScreen, TutorApp
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        columns, rows = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise AnswersError(text, "a size is COLUMNSxROWS, such as 100x30", "--size") from None
+    if not (20 <= columns <= 500 and 10 <= rows <= 300):
+        raise AnswersError(text, "a size must be between 20x10 and 500x300", "--size")
+    return columns, rows
+
+
+def replay_in_tui(lesson: Lesson, steps: list[Step], files: list[Answers], screenshots: str | None,
+                  size: str) -> list[Graded]:  # fmt: skip
+    dimensions = parse_size(size)
+    folder = Path(screenshots) if screenshots else None
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    return [asyncio.run(_drive(lesson, steps, answers, folder, dimensions)) for answers in files]
+
+
+async def _drive(lesson, steps, answers: Answers, folder: Path | None, size) -> Graded:
+    app = TutorApp(lesson, cursor_blink=False, persist=False)
+    graded = Graded(answers.source, [s for s in steps if s.asked], answers=answers.answers)
+    async with app.run_test(size=size) as pilot:
+        screen = app.screen
+        for _ in range(1000):
+            if isinstance(screen := app.screen, LessonScreen) and screen.session is not None:
+                break
+            await pilot.pause(0.01)
+        session = screen.session
+        for index, step in enumerate(session.steps):
+            screen.goto(index)
+            if step.id in answers.answers:
+                screen.query_one("#answer", Input).value = answers.answers[step.id]
+                await pilot.press("enter")
+                await pilot.pause()
+                verdict = session.record(step).verdicts[-1]
+                if verdict == "right":
+                    graded.outcomes[step.id] = "correct"
+                elif verdict == "invalid":
+                    graded.outcomes[step.id] = "invalid"
+                    graded.errors[step.id] = grade(step, answers.answers[step.id]).error
+                else:
+                    graded.outcomes[step.id] = "wrong"
+                    if verdict in MISTAKES:
+                        graded.mistakes[step.id] = verdict
+            else:
+                graded.outcomes[step.id] = "unanswered"
+            if folder:
+                name = f"{Path(answers.source).stem}-{index + 1:03d}-{step.id}.svg"
+                app.save_screenshot(filename=name, path=str(folder))
+            if app.screen is not screen:  # the summary opened after the last answer
+                app.screen.dismiss(False)
+                await pilot.pause()
+    return graded

@@ -1,0 +1,106 @@
+"""Snapshots of the real tutor (SVGs in tests/__snapshots__, reviewed by eye when they change)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bptui.lesson import load
+from bptui.tui.app import TutorApp
+
+from .tui_helpers import lecture_app, ready
+
+ZH = Path(__file__).parent / "lessons" / "zh-example.toml"
+
+
+@pytest.fixture(autouse=True)
+def _no_animation(monkeypatch):
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+
+
+def reveal_until(step_id: str):
+    """run_before: reveal every step before `step_id` and go to it."""
+
+    async def run(pilot):
+        screen = await ready(pilot)
+        session = screen.session
+        for step in session.steps[: session.index[step_id]]:
+            session.progress.record(step.id).revealed = True
+        screen.goto(session.index[step_id])
+        await pilot.pause()
+
+    return run
+
+
+def test_picker(snap_compare):
+    assert snap_compare(TutorApp(cursor_blink=False), terminal_size=(100, 30))
+
+
+def test_first_forward_step(snap_compare):
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=ready)
+
+
+def test_first_step_at_80x24(snap_compare):
+    assert snap_compare(lecture_app(), terminal_size=(80, 24), run_before=ready)
+
+
+def test_step_with_hints(snap_compare):
+    async def run(pilot):
+        await ready(pilot)
+        await pilot.press("4", "enter", "f2", "f2")
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_wrong_answer_with_its_diagnosis(snap_compare):
+    async def run(pilot):
+        await reveal_until("s1.forward.L3.n1.z")(pilot)
+        await pilot.press(*"2.48", "enter")
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_op_amp_backward_step(snap_compare):
+    assert snap_compare(
+        lecture_app(), terminal_size=(100, 30), run_before=reveal_until("s1.backward.L2.n1.sum")
+    )
+
+
+def test_op_amp_backward_step_in_the_light_theme(snap_compare):
+    async def run(pilot):
+        pilot.app.theme = "textual-light"
+        await reveal_until("s1.backward.L1.n1.dl_dz")(pilot)
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_summary(snap_compare):
+    async def run(pilot):
+        await reveal_until("update.L3.n2.b")(pilot)
+        await pilot.press(*"1.94", "enter")
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_chinese_lesson_lines_up(snap_compare):
+    assert snap_compare(
+        TutorApp(load(str(ZH)), cursor_blink=False), terminal_size=(100, 30), run_before=ready
+    )
+
+
+def test_too_small_terminal(snap_compare):
+    assert snap_compare(lecture_app(), terminal_size=(60, 20), run_before=ready)
+
+
+def test_a_whole_lesson_walked_through_replay(snap_compare):
+    """Every step answered from the key, through the answer box: the summary at the end."""
+
+    async def run(pilot):
+        screen = await ready(pilot)
+        for step in list(screen.session.steps):
+            screen.query_one("#answer").value = step.shown
+            await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(lecture_app(persist=False), terminal_size=(100, 30), run_before=run)

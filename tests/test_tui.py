@@ -1,0 +1,289 @@
+"""The real tutor, driven with Pilot: answering, hints, navigation, persistence, the picker."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Input, OptionList, Static
+
+from bptui.lesson import load
+from bptui.progress import data_dir
+from bptui.tui.app import HelpScreen, LessonScreen, PickerScreen, SummaryScreen, TutorApp
+
+from .conftest import LECTURE
+from .tui_helpers import answer, lecture_app, ready
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def test_first_frame_shows_the_title_and_step_1_of_n():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        assert "The lecture's example network" in text_of(screen, "#title")
+        assert "step 1/67" in text_of(screen, "#status")
+        assert "z₁ = 1·1 + (−2)·(−1) + 1" in text_of(screen, "#card")
+        assert "introduction" not in text_of(screen, "#card")  # the intro itself, not a gate
+        assert "two hidden layers" in text_of(screen, "#card")
+
+
+async def test_right_answer_moves_on_and_wrong_answer_is_diagnosed():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await answer(pilot, "4")
+        assert "Right" in text_of(screen, "#feedback")
+        assert "step 2/67" in text_of(screen, "#status")
+        await answer(pilot, "4")  # a₁ asked, z₁ given
+        feedback = text_of(screen, "#feedback")
+        assert "✗" in feedback and "a and z mixed up" in feedback
+        assert "step 2/67" in text_of(screen, "#status")
+
+
+async def test_arithmetic_is_typed_and_accepted():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await answer(pilot, "1*1+(-2)*(-1)+1")
+        assert app.screen.session.position == 1
+        await answer(pilot, "1/(1+exp(-4))")
+        assert app.screen.session.position == 2
+
+
+async def test_nonsense_gets_a_short_message_and_costs_nothing():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await answer(pilot, "abc")
+        assert "Can't read" in text_of(screen, "#feedback")
+        await answer(pilot, "9^9^9")
+        assert "too large" in text_of(screen, "#feedback")
+        await answer(pilot, "4")
+        assert screen.session.score().first_try == 1
+
+
+async def test_hints_come_in_stages_then_reveal():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("f2")
+        card = text_of(screen, "#card")
+        assert "Hint 1:" in card and "Hint 2:" not in card
+        await pilot.press("f2")
+        assert "Hint 2: 1·1 = 1, (−2)·(−1) = 2" in text_of(screen, "#card")
+        await pilot.press("f2")
+        assert "No more hints" in text_of(screen, "#feedback")
+        await pilot.press("f3")
+        assert "Revealed" in text_of(screen, "#feedback")
+        assert screen.session.score().revealed == 1
+        await answer(pilot, "")  # Enter on a finished step goes on
+        assert screen.session.position == 1
+
+
+async def test_looking_back_never_changes_a_value_or_the_score():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await answer(pilot, "4")
+        await answer(pilot, "0.98")
+        before = [(s.id, s.value) for s in screen.session.steps]
+        score = screen.session.score()
+        await pilot.press("f5", "f5")
+        assert screen.session.position == 0
+        assert "= 4" in text_of(screen, "#card")
+        await answer(pilot, "7")  # a wrong answer on a finished step is checked, not scored
+        await pilot.press("f6", "f6", "f6")
+        assert screen.session.position == 3
+        assert [(s.id, s.value) for s in screen.session.steps] == before
+        assert screen.session.score() == score
+
+
+async def test_command_palette_jumps_to_a_step():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"s1.loss")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.session.step.id == "s1.loss"
+        assert "step 13/67" in text_of(screen, "#status")
+
+
+async def test_progress_survives_quitting_and_resumes_on_the_same_step():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await answer(pilot, "4")
+        await answer(pilot, "0.5")
+        await pilot.press("f2")
+    again = lecture_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        assert screen.session.position == 1
+        assert screen.session.record().hints == 1
+        assert screen.session.score().first_try == 1
+        assert "Hint 1:" in text_of(screen, "#card")
+
+
+async def test_corrupt_progress_is_set_aside_with_a_notice():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await answer(pilot, "4")
+    [saved] = (data_dir() / "progress").glob("*.json")
+    saved.write_text("{ not json", encoding="utf-8")
+    again = lecture_app()
+    async with again.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        assert screen.session.position == 0
+        assert any("set aside" in n.message for n in again._notifications)
+    assert len(list((data_dir() / "progress").glob("*.unreadable-*.json"))) == 1
+
+
+async def test_changed_lesson_sets_old_progress_aside(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(LECTURE.read_text(encoding="utf-8"), encoding="utf-8")
+    app = TutorApp(load(str(path)), cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await answer(pilot, "4")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("biases = [1, 0]", "biases = [2, 0]"),
+        encoding="utf-8",
+    )
+    again = TutorApp(load(str(path)), cursor_blink=False)
+    async with again.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        assert screen.session.position == 0 and screen.session.score().done == 0
+        assert any("has changed" in n.message for n in again._notifications)
+
+
+async def test_restart_needs_two_presses():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await answer(pilot, "4")
+        await pilot.press("ctrl+r")
+        assert screen.session.position == 1
+        await pilot.press("ctrl+r")
+        assert screen.session.position == 0 and screen.session.score().done == 0
+
+
+async def test_every_answer_goes_to_the_attempt_record():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await answer(pilot, "4")
+        await answer(pilot, "0.5")
+        await answer(pilot, "0.98")
+    [record] = (data_dir() / "attempts").glob("*.toml")
+    text = record.read_text(encoding="utf-8")
+    assert 'lesson = "lecture-example"' in text
+    assert '"s1.forward.L1.n1.z" = "4"' in text
+    assert (
+        '"s1.forward.L1.n1.a" = "0.5"' in text
+        and '# also typed: "s1.forward.L1.n1.a" = "0.98"' in text
+    )
+
+
+async def test_summary_at_the_end_counts_phases_and_mistakes():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        session = screen.session
+        await answer(pilot, "4")
+        await answer(pilot, "4")  # a and z mixed up
+        for step in session.steps[1:-1]:
+            session.progress.record(step.id).revealed = True
+        screen.goto(len(session.steps) - 1)
+        await answer(pilot, session.step.shown)
+        assert isinstance(app.screen, SummaryScreen)
+        from rich.console import Console
+
+        from bptui.tui import texts
+
+        console = Console(width=90, record=True)
+        console.print(texts.summary(app.screen.session))
+        out = console.export_text()
+        assert "67 of 67 steps done: 2 right first time, 0 with help, 65 revealed" in out
+        assert "a and z mixed up" in out and "Forward pass" in out
+        await pilot.press("escape")
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_too_small_terminal_says_so():
+    app = lecture_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await ready(pilot)
+        assert screen.has_class("too-small")
+        assert "60×20" in text_of(screen, "#too-small") and "80×24" in text_of(screen, "#too-small")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not screen.has_class("too-small")
+
+
+async def test_help_screen_opens_and_closes():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LessonScreen)
+
+
+async def test_picker_lists_shipped_lessons_with_progress_and_opens_one():
+    first = lecture_app()
+    async with first.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await answer(pilot, "4")
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        options = app.screen.query_one("#lessons", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        lecture = next(p for p in prompts if "lecture's example network" in p)
+        assert "1/67 done" in lecture
+        index = prompts.index(lecture)
+        options.highlighted = index
+        await pilot.press("enter")
+        screen = await ready(pilot)
+        assert screen.session.position == 1
+
+
+async def test_picker_opens_a_path_and_refuses_a_bad_one(write):
+    good = write(LECTURE.read_text(encoding="utf-8"), name="copy.toml")
+    bad = write("title = 3\n", name="bad.toml")
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#path", Input).focus()
+        app.screen.query_one("#path", Input).value = bad
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert any(
+            "bad.toml" in n.message and "missing key" in n.message for n in app._notifications
+        )
+        app.screen.query_one("#path", Input).value = good
+        await pilot.press("enter")
+        screen = await ready(pilot)
+        assert screen.lesson.source == good
+
+
+async def test_progress_file_is_valid_json_after_every_answer():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        for value in ("4", "0.98", "-2"):
+            await answer(pilot, value)
+            [saved] = (data_dir() / "progress").glob("*.json")
+            data = json.loads(saved.read_text(encoding="utf-8"))
+            assert data["total"] == 67
+        assert data["position"] == 3

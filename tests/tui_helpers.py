@@ -1,0 +1,29 @@
+"""Helpers for driving the real tutor with Pilot."""
+
+from __future__ import annotations
+
+from bptui.lesson import load
+from bptui.tui.app import LessonScreen, TutorApp
+
+from .conftest import LECTURE
+
+
+def lecture_app(**options) -> TutorApp:
+    return TutorApp(load(str(LECTURE)), cursor_blink=False, **options)
+
+
+async def ready(pilot) -> LessonScreen:
+    """Wait until the lesson screen has its steps (they are worked out in a thread)."""
+    for _ in range(400):
+        screen = pilot.app.screen
+        if isinstance(screen, LessonScreen) and screen.session is not None:
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.01)
+    raise AssertionError("the lesson never became ready")
+
+
+async def answer(pilot, text: str) -> None:
+    await pilot.press(*text) if text else None
+    await pilot.press("enter")
+    await pilot.pause()
