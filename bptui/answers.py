@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bptui.expr import ExprError, calculate
+from bptui.glossary import MISTAKES
 from bptui.notation import places, rounded
-from bptui.steps import MISTAKES, Step
+from bptui.steps import Step
 
 
 @dataclass(frozen=True)

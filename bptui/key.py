@@ -5,9 +5,10 @@ from __future__ import annotations
 from itertools import groupby
 
 from bptui import engine
+from bptui.glossary import PHASE_TITLES
 from bptui.lesson import Lesson
 from bptui.notation import shown
-from bptui.steps import PHASE_TITLES, Step
+from bptui.steps import Step
 
 
 def _list(array) -> list:

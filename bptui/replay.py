@@ -4,14 +4,15 @@ uses (so a replay and the tutor can never disagree about an answer)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
+from bptui.glossary import MISTAKES
 from bptui.lesson import Lesson, LessonError, load
 from bptui.progress import fingerprint
 from bptui.session import Session
-from bptui.steps import MISTAKES, Step, build
+from bptui.steps import Step, build
 
 
 @dataclass

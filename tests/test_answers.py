@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from bptui import steps
 from bptui.answers import grade
 from bptui.expr import ExprError, calculate
-from bptui.steps import MISTAKES
+from bptui.glossary import MISTAKES
 
 
 @pytest.mark.parametrize(

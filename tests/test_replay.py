@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from textual.widgets import Input
@@ -108,9 +109,9 @@ def test_answers_for_another_lesson_are_refused(write, capsys):
 def test_a_class_of_files_gives_one_row_each(lecture, mixed, write, tmp_path, capsys):
     folder = tmp_path / "class"
     folder.mkdir()
-    (folder / "ann.toml").write_text(open(mixed, encoding="utf-8").read(), encoding="utf-8")
+    (folder / "ann.toml").write_text(Path(mixed).read_text(encoding="utf-8"), encoding="utf-8")
     perfect = answers_file(write, key_answers(lecture), name="perfect.toml")
-    (folder / "bob.toml").write_text(open(perfect, encoding="utf-8").read(), encoding="utf-8")
+    (folder / "bob.toml").write_text(Path(perfect).read_text(encoding="utf-8"), encoding="utf-8")
     code, data = replay_json(capsys, "lecture-example", str(folder))
     assert code == 0 and [d["correct"] for d in data] == [64, 67]
     assert main(["replay", "lecture-example", str(folder)]) == 0

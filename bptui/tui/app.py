@@ -7,19 +7,16 @@ The screens only display and dispatch: the steps, grading, score and persistence
 from __future__ import annotations
 
 import time
-from functools import partial
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 
-from bptui.lesson import Lesson, LessonError, load, shipped_lessons
+from bptui.lesson import Lesson
 from bptui.tui import texts
 
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -47,42 +44,15 @@ class TutorScreen(Screen):
             )
 
 
-class StepCommands(Provider):
-    """Jump to any step from the command palette (ctrl+p)."""
+def step_commands():
+    """The palette's step list, imported when the palette first opens, not at start-up."""
+    from bptui.tui.commands import StepCommands
 
-    def _steps(self):
-        session = getattr(self.screen, "session", None)
-        return [] if session is None else list(enumerate(session.steps))
-
-    def _label(self, index: int, step, total: int) -> str:
-        return f"Step {index + 1}/{total}: {step.symbol} ({step.phase})"
-
-    async def discover(self) -> Hits:
-        steps = self._steps()
-        for index, step in steps:
-            yield DiscoveryHit(
-                self._label(index, step, len(steps)),
-                partial(self.screen.goto, index),
-                help=step.asks,
-            )
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        steps = self._steps()
-        for index, step in steps:
-            label = self._label(index, step, len(steps))
-            score = matcher.match(f"{label} {step.id}")
-            if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(label),
-                    partial(self.screen.goto, index),
-                    help=step.asks,
-                )
+    return StepCommands
 
 
 class LessonScreen(TutorScreen):
-    COMMANDS = {StepCommands}
+    COMMANDS = {step_commands}
     BINDINGS = [
         Binding("f1", "app.help", "Help", id="help"),
         Binding("f2", "hint", "Hint", id="hint"),
@@ -119,13 +89,19 @@ class LessonScreen(TutorScreen):
             yield Static(id="feedback")
             yield Input(placeholder=texts.ANSWER_PLACEHOLDER, id="answer")
         yield from self.compose_too_small()
-        yield Footer()
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)
         self.query_one("#answer", Input).cursor_blink = self.app.cursor_blink
         self.query_one("#answer", Input).focus()
+        # The lesson and its step card come first; the key bar (a widget per binding, costly to
+        # style) and the engine (numpy) follow right after the first frame.
+        self.set_timer(1 / 60, self.after_first_frame)  # one frame on: the first is drawn
+
+    async def after_first_frame(self) -> None:
         self.prepare()
+        await self.mount(Footer())
+        self.refresh_bindings()  # the footer listens from its mount on
 
     @work(thread=True, exclusive=True, group="prepare")
     def prepare(self) -> None:
@@ -346,67 +322,6 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class PickerScreen(TutorScreen):
-    BINDINGS = [Binding("f1", "app.help", "Help", id="help")]
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="topbar"):
-            yield Static("bptui — learn backpropagation by doing it", id="title")
-        with Vertical(id="main"):
-            yield OptionList(id="lessons")
-            yield Static(texts.PICKER_HINT, id="picker-hint")
-            yield Input(placeholder=texts.PATH_PLACEHOLDER, id="path")
-        yield from self.compose_too_small()
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.check_size(self.app.size.width, self.app.size.height)
-        self.query_one("#path", Input).cursor_blink = self.app.cursor_blink
-        self.fill()
-        self.query_one("#lessons", OptionList).focus()
-
-    def on_screen_resume(self) -> None:
-        self.fill()
-
-    def fill(self) -> None:
-        from bptui.progress import Store
-
-        options = self.query_one("#lessons", OptionList)
-        highlighted = options.highlighted
-        options.clear_options()
-        for path in shipped_lessons():
-            try:
-                lesson = load(str(path))
-            except LessonError as error:
-                options.add_option(
-                    Option(texts.broken_option(path.stem, str(error)), id=str(path), disabled=True)
-                )
-                continue
-            progress = Store(lesson.source, lesson.name, lesson.text).peek()
-            options.add_option(Option(texts.lesson_option(lesson, progress), id=str(path)))
-        if options.option_count:
-            options.highlighted = highlighted if highlighted is not None else 0
-
-    @on(OptionList.OptionSelected, "#lessons")
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        self.open(event.option.id)
-
-    @on(Input.Submitted, "#path")
-    def typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self.open(event.value.strip())
-
-    def open(self, spec: str) -> None:
-        try:
-            lesson = load(spec)
-        except LessonError as error:
-            self.notify(
-                escape(str(error)), title="Cannot open that lesson", severity="error", timeout=10
-            )
-            return
-        self.app.push_screen(LessonScreen(lesson))
-
-
 class TutorApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "bptui"
@@ -431,11 +346,13 @@ class TutorApp(App):
             persist  # False for replays and autoplay: the learner's progress stays as it was
         )
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        # The first screen is the lesson itself (or the picker): no blank screen drawn before it.
         if self.lesson is None:
-            self.push_screen(PickerScreen())
-        else:
-            self.push_screen(LessonScreen(self.lesson, self.restart, self.autoplay, self.answers))
+            from bptui.tui.picker import PickerScreen  # only when no lesson was named
+
+            return PickerScreen()
+        return LessonScreen(self.lesson, self.restart, self.autoplay, self.answers)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -9,9 +9,10 @@ from textual.widgets import Input
 
 from bptui.answers import grade
 from bptui.answers_file import Answers, AnswersError
+from bptui.glossary import MISTAKES
 from bptui.lesson import Lesson
 from bptui.replay import Graded
-from bptui.steps import MISTAKES, Step
+from bptui.steps import Step
 from bptui.tui.app import LessonScreen, TutorApp
 
 

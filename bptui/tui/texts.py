@@ -5,7 +5,7 @@ Formatting only: every number arrives already computed (and rounded) from the st
 
 from __future__ import annotations
 
-from bptui.steps import MISTAKES, PHASE_NAMES, PHASE_TITLES
+from bptui.glossary import MISTAKES, PHASE_NAMES, PHASE_TITLES
 
 ANSWER_PLACEHOLDER = "Your value, e.g. 0.98 or 2*0.98-0.12 — Enter checks it"
 PATH_PLACEHOLDER = "…or type a lesson file's path and press Enter"

@@ -1,0 +1,171 @@
+"""Cold start to the first frame, and keypress-to-render latency, beside a minimal Textual app.
+
+Each program runs in a real pseudo-terminal (100×30), in a fresh interpreter, and is timed from
+spawn until given text appears in what it writes to the terminal. The runs alternate between the
+two programs so that both see the same machine. Run it from the repository root:
+
+    python benchmarks/startup.py --runs 15
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+class Terminal:
+    """A program in a pseudo-terminal, whose output can be waited on."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], size=(100, 30)):
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+        self.start = time.perf_counter()
+        self.process = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=ROOT
+        )
+        os.close(slave)
+        self.output = b""
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> float:
+        """Seconds from `mark` until `text` has appeared in the output."""
+        needle = text.encode()
+        seen = len(self.output)
+        deadline = time.perf_counter() + timeout
+        while needle not in self.output[max(seen - len(needle), 0) :]:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"{text!r} never appeared")
+            ready, _, _ = select.select([self.master], [], [], left)
+            if ready:
+                try:
+                    self.output += os.read(self.master, 65536)
+                except OSError:
+                    raise TimeoutError(f"the program ended before {text!r}") from None
+        return time.perf_counter()
+
+    def type(self, keys: str) -> float:
+        self.drain()
+        now = time.perf_counter()
+        os.write(self.master, keys.encode())
+        return now
+
+    def drain(self) -> None:
+        while select.select([self.master], [], [], 0.05)[0]:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk
+
+    def close(self) -> None:
+        with __import__("contextlib").suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        os.close(self.master)
+
+
+def measure_tutor(env) -> tuple[float, float, float]:
+    term = Terminal(
+        [sys.executable, "-m", "bptui", "lessons/lecture-example.toml", "--restart"], env
+    )
+    try:
+        first = term.wait_for("The lecture") - term.start
+        ready = term.wait_for("step 1/67") - term.start
+        time.sleep(0.3)
+        typed = term.type("4\r")
+        latency = term.wait_for("Right") - typed
+        return first, ready, latency
+    finally:
+        term.close()
+
+
+def measure_minimal(env) -> tuple[float, float]:
+    term = Terminal([sys.executable, str(HERE / "minimal_app.py")], env)
+    try:
+        first = term.wait_for("minimal app ready") - term.start
+        time.sleep(0.3)
+        typed = term.type("4\r")
+        latency = term.wait_for("got 4") - typed
+        return first, latency
+    finally:
+        term.close()
+
+
+def measure_answer_work(env, runs: int = 60) -> float:
+    """The tutor's own work for one answer, in process: grade, save, move on, redraw the text."""
+    os.environ["XDG_DATA_HOME"] = env["XDG_DATA_HOME"]
+    sys.path.insert(0, str(ROOT))
+    from bptui import lesson, steps
+    from bptui.diagram import draw
+    from bptui.progress import Store
+    from bptui.session import Session
+    from bptui.tui import texts
+
+    loaded = lesson.load("lecture-example")
+    session = Session(loaded, steps.build(loaded), Store(loaded.source, loaded.name, loaded.text))
+    times = []
+    for _ in range(runs):
+        session.restart()
+        start = time.perf_counter()
+        session.answer(session.step.shown)
+        session.go(session.position + 1)
+        draw(session, session.step, 96)
+        texts.card(session)
+        texts.status(session)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    env = dict(
+        os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30", TEXTUAL_ANIMATIONS="none"
+    )
+    env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bptui-bench-")
+    tutor, minimal = [], []
+    measure_tutor(env), measure_minimal(env)  # warm the file cache: "cold" means a new process
+    for _ in range(args.runs):
+        tutor.append(measure_tutor(env))
+        minimal.append(measure_minimal(env))
+
+    def ms(values):
+        values = list(values)
+        return f"{1000 * statistics.median(values):6.1f} ms (min {1000 * min(values):5.1f})"
+
+    first_tutor = statistics.median(t[0] for t in tutor)
+    first_minimal = statistics.median(m[0] for m in minimal)
+    ratio = first_tutor / first_minimal
+    print(f"median of {args.runs} runs, 100×30 pseudo-terminal, Python {sys.version.split()[0]}")
+    print(f"first frame   minimal Textual app    {ms([m[0] for m in minimal])}")
+    print(f"first frame   bptui lecture-example  {ms([t[0] for t in tutor])}   ratio {ratio:.2f}×")
+    print(f"steps ready   bptui (step 1/67 shown){ms([t[1] for t in tutor])}")
+    print(f"keypress → render  minimal app       {ms([m[1] for m in minimal])}")
+    print(f"keypress → render  bptui answer      {ms([t[2] for t in tutor])}")
+    work = 1000 * measure_answer_work(env)
+    print(f"bptui work per answer (grade, save, redraw text) {work:.2f} ms; a 60 Hz frame: 16.7 ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

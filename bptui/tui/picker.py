@@ -1,0 +1,75 @@
+"""The lesson picker: the shipped lessons with your progress, or any lesson file by path."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bptui.lesson import LessonError, load, shipped_lessons
+from bptui.tui import texts
+from bptui.tui.app import LessonScreen, TutorScreen, escape
+
+
+class PickerScreen(TutorScreen):
+    BINDINGS = [Binding("f1", "app.help", "Help", id="help")]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("bptui — learn backpropagation by doing it", id="title")
+        with Vertical(id="main"):
+            yield OptionList(id="lessons")
+            yield Static(texts.PICKER_HINT, id="picker-hint")
+            yield Input(placeholder=texts.PATH_PLACEHOLDER, id="path")
+        yield from self.compose_too_small()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.check_size(self.app.size.width, self.app.size.height)
+        self.query_one("#path", Input).cursor_blink = self.app.cursor_blink
+        self.fill()
+        self.query_one("#lessons", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.fill()
+
+    def fill(self) -> None:
+        from bptui.progress import Store
+
+        options = self.query_one("#lessons", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        for path in shipped_lessons():
+            try:
+                lesson = load(str(path))
+            except LessonError as error:
+                options.add_option(
+                    Option(texts.broken_option(path.stem, str(error)), id=str(path), disabled=True)
+                )
+                continue
+            progress = Store(lesson.source, lesson.name, lesson.text).peek()
+            options.add_option(Option(texts.lesson_option(lesson, progress), id=str(path)))
+        if options.option_count:
+            options.highlighted = highlighted if highlighted is not None else 0
+
+    @on(OptionList.OptionSelected, "#lessons")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.open(event.option.id)
+
+    @on(Input.Submitted, "#path")
+    def typed(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self.open(event.value.strip())
+
+    def open(self, spec: str) -> None:
+        try:
+            lesson = load(spec)
+        except LessonError as error:
+            self.notify(
+                escape(str(error)), title="Cannot open that lesson", severity="error", timeout=10
+            )
+            return
+        self.app.push_screen(LessonScreen(lesson))
