@@ -108,6 +108,19 @@ def measure_minimal(env) -> tuple[float, float]:
         term.close()
 
 
+def first_frame_cpu(env, marker: str, *program: str) -> float:
+    """CPU seconds until the first frame holding `marker` is written (steadier than wall time)."""
+    report = Path(tempfile.mkdtemp(prefix="bptui-bench-")) / "cpu"
+    term = Terminal([sys.executable, str(HERE / "first_frame_cpu.py"), marker, *program],
+                    dict(env, FIRST_FRAME_REPORT=str(report)))  # fmt: skip
+    try:
+        while term.process.poll() is None:
+            term.drain()
+        return float(report.read_text())
+    finally:
+        term.close()
+
+
 def measure_answer_work(env, runs: int = 60) -> float:
     """The tutor's own work for one answer, in process: grade, save, move on, redraw the text."""
     os.environ["XDG_DATA_HOME"] = env["XDG_DATA_HOME"]
@@ -145,9 +158,12 @@ def main() -> int:
     env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bptui-bench-")
     tutor, minimal = [], []
     measure_tutor(env), measure_minimal(env)  # warm the file cache: "cold" means a new process
+    cpu_tutor, cpu_minimal = [], []
     for _ in range(args.runs):
         tutor.append(measure_tutor(env))
         minimal.append(measure_minimal(env))
+        cpu_tutor.append(first_frame_cpu(env, "The lecture", "-m", "bptui", "lecture-example"))
+        cpu_minimal.append(first_frame_cpu(env, "minimal app ready", str(HERE / "minimal_app.py")))
 
     def ms(values):
         values = list(values)
@@ -159,6 +175,9 @@ def main() -> int:
     print(f"median of {args.runs} runs, 100×30 pseudo-terminal, Python {sys.version.split()[0]}")
     print(f"first frame   minimal Textual app    {ms([m[0] for m in minimal])}")
     print(f"first frame   bptui lecture-example  {ms([t[0] for t in tutor])}   ratio {ratio:.2f}×")
+    cpu_ratio = statistics.median(cpu_tutor) / statistics.median(cpu_minimal)
+    print(f"first frame, CPU time   minimal app  {ms(cpu_minimal)}")
+    print(f"first frame, CPU time   bptui        {ms(cpu_tutor)}   ratio {cpu_ratio:.2f}×")
     print(f"steps ready   bptui (step 1/67 shown){ms([t[1] for t in tutor])}")
     print(f"keypress → render  minimal app       {ms([m[1] for m in minimal])}")
     print(f"keypress → render  bptui answer      {ms([t[2] for t in tutor])}")

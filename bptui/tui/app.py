@@ -29,9 +29,6 @@ def escape(text: str) -> str:
 class TutorScreen(Screen):
     """A screen that says so, instead of drawing garbage, when the terminal is too small."""
 
-    def compose_too_small(self) -> ComposeResult:
-        yield Static(id="too-small")
-
     def on_resize(self, event: Resize) -> None:
         self.check_size(event.size.width, event.size.height)
 
@@ -39,9 +36,12 @@ class TutorScreen(Screen):
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "too-small")
         if small:
-            self.query_one("#too-small", Static).update(
-                texts.too_small(width, height, MIN_WIDTH, MIN_HEIGHT)
-            )
+            message = texts.too_small(width, height, MIN_WIDTH, MIN_HEIGHT)
+            notice = self.query("#too-small")
+            if notice:
+                notice.first(Static).update(message)
+            else:  # made only when needed: one widget less in every first frame
+                self.mount(Static(message, id="too-small"))
 
 
 def step_commands():
@@ -88,7 +88,6 @@ class LessonScreen(TutorScreen):
                 yield Static(texts.intro_card(self.lesson), id="card")
             yield Static(id="feedback")
             yield Input(placeholder=texts.ANSWER_PLACEHOLDER, id="answer")
-        yield from self.compose_too_small()
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)

@@ -24,7 +24,6 @@ class PickerScreen(TutorScreen):
             yield OptionList(id="lessons")
             yield Static(texts.PICKER_HINT, id="picker-hint")
             yield Input(placeholder=texts.PATH_PLACEHOLDER, id="path")
-        yield from self.compose_too_small()
         yield Footer()
 
     def on_mount(self) -> None:
