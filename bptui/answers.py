@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bptui.expr import ExprError, calculate
-from bptui.glossary import MISTAKES
+from bptui.glossary import mistake
 from bptui.notation import places, rounded
 from bptui.steps import Step
 
@@ -19,7 +19,9 @@ from bptui.steps import Step
 class Verdict:
     correct: bool
     value: float | None = None  # the answer's value, when it parsed
-    mistake: str | None = None  # a key of MISTAKES, when a wrong answer matches a known one
+    mistake: str | None = (
+        None  # a key of glossary.MISTAKES, when a wrong answer matches a known one
+    )
     error: str | None = None  # why the answer could not be read
 
     @property
@@ -33,7 +35,7 @@ class Verdict:
         if self.correct:
             return "Right."
         if self.mistake:
-            return f"Not quite — {MISTAKES[self.mistake]}."
+            return f"Not quite — {mistake(self.mistake)}."
         return "Not quite."
 
 

@@ -14,11 +14,11 @@ COMMANDS = ("key", "check", "schema", "replay")
 def _key(args) -> int:
     from rich.console import Console
 
-    from bptui import engine, lesson, steps
-    from bptui.key import key_data, print_key
+    from bptui import lesson, steps
+    from bptui.key import key_data, print_key, trace_of
 
     loaded = lesson.load(args.lesson)
-    trace = engine.run(loaded)
+    trace = trace_of(loaded)
     all_steps = steps.build(loaded, trace)
     if args.json:
         print(json.dumps(key_data(loaded, trace, all_steps), indent=2, ensure_ascii=False))

@@ -77,6 +77,95 @@ def _pad(text: str, width: int) -> str:
 
 def draw(session, step, width: int = 78) -> str:
     """The diagram for `step` in about `width` columns, with the values the learner knows so far."""
+    if hasattr(session.lesson, "nodes"):
+        return draw_graph(session, step, width)
+    return draw_network(session, step, width)
+
+
+GRAPH_NODE = 15
+GRAPH_CAPTIONS = {
+    "values": "Forward: each node is computed from the names on its incoming edges",
+    "local": "Each edge carries its local derivative ∂(node)/∂(input)",
+    "chain": "From the output back: multiply along each path, then add the paths",
+}
+
+
+def draw_graph(session, step, width: int = 78) -> str:
+    """A chain-rule graph: inputs on the left, the output on the right, one column per depth."""
+    lesson = session.lesson
+    by_id = {s.id: s for s in session.all_steps}
+    inputs = [n for n, _ in lesson.inputs]
+    parents = {node.name: node.parents for node in lesson.nodes}
+    depth: dict[str, int] = dict.fromkeys(inputs, 0)
+    for node in lesson.nodes:
+        depth[node.name] = 1 + max(depth[p] for p in node.parents) if node.parents else 0
+    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
+    for name in [*inputs, *(n.name for n in lesson.nodes)]:
+        columns[depth[name]].append(name)
+
+    def known(step_id: str) -> str | None:
+        found = by_id.get(step_id)
+        return shown(found.value, found.decimals) if found and session.known(found) else None
+
+    def value(name: str) -> str:
+        if name in inputs:
+            return given(dict(lesson.inputs)[name]).strip("()")
+        return known(f"values.{name}") or "?"
+
+    backward = step.phase == "chain"
+    height = max(len(c) for c in columns) * 3 - 1
+    tops = {}
+    for column in columns:
+        offset = 1 + (height - (len(column) * 3 - 1)) // 2
+        for i, name in enumerate(column):
+            tops[name] = offset + 3 * i
+    gap = min(max((width - GRAPH_NODE * len(columns)) // max(len(columns) - 1, 1), 6), 18)
+    starts = [i * (GRAPH_NODE + gap) for i in range(len(columns))]
+    canvas = _Canvas(starts[-1] + GRAPH_NODE, height + 1)
+    for x, column in zip(starts, columns, strict=True):
+        canvas.put(x, 0, "inputs" if column and column[0] in inputs else "", MUTED)
+
+    used = set(step.edges)
+    edges = [(p, child) for child, ps in parents.items() for p in ps]
+    edges.sort(key=lambda e: e in used)
+    for parent, child in edges:
+        style = HOT if (parent, child) in used else EDGE
+        x_from = starts[depth[parent]] + GRAPH_NODE
+        y_from = tops[parent]
+        x_to = starts[depth[child]] - 1
+        y_to = tops[child] + min(parents[child].index(parent), 1)
+        label = "" if step.phase == "values" else (known(f"local.{child}.{parent}") or "?")
+        label_x = x_to - len(label)
+        canvas.line(x_from + 1, y_from, label_x - 2, y_to, style)
+        if label:
+            canvas.put(label_x - 1, y_to, " " + label, HOT if style == HOT else "")
+        canvas.put(
+            x_from if backward else x_to,
+            y_from if backward else y_to,
+            "◂" if backward else "▸",
+            style,
+        )
+
+    out = lesson.output
+    for name, top in tops.items():
+        rows = [f"{name} = {value(name)}"]
+        if backward:
+            grad = "1" if name == out else known(f"chain.{name}") or "?"
+            rows.append(f"∂{out}/∂{name} = {grad}")
+        elif name == out:
+            rows.append("(the output)")
+        current = name == step.node
+        for i, text in enumerate(rows):
+            canvas.put(
+                starts[depth[name]],
+                top + i,
+                _pad(text, GRAPH_NODE),
+                CURRENT if current else NODE_STYLE,
+            )
+    return canvas.markup().rstrip("\n") + f"\n[{MUTED}]{GRAPH_CAPTIONS[step.phase]}[/]"
+
+
+def draw_network(session, step, width: int = 78) -> str:
     lesson = session.lesson
     by_id = {s.id: s for s in session.all_steps}
     sample = step.sample or len(lesson.samples)

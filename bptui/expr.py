@@ -194,3 +194,127 @@ def _finite(value: float) -> float:
 def calculate(text: str) -> float:
     """The value of an answer such as '0.98*(1-0.98)'."""
     return evaluate(parse(text))
+
+
+# --- names, derivatives and printing, for chain-rule graph lessons ---
+
+
+def names_in(tree: tuple) -> tuple[str, ...]:
+    """The names an expression uses, in order of first appearance (a tuple: the order is fixed)."""
+    kind = tree[0]
+    if kind == "name":
+        return (tree[1],)
+    if kind == "num":
+        return ()
+    found: list[str] = []
+    for child in tree[2:] if kind == "bin" else tree[1:] if kind == "neg" else tree[2:]:
+        for name in names_in(child):
+            if name not in found:
+                found.append(name)
+    return tuple(found)
+
+
+def _num(value: float) -> tuple:
+    return ("num", float(value))
+
+
+def _is(tree: tuple, value: float) -> bool:
+    return tree[0] == "num" and tree[1] == value
+
+
+def _bin(op: str, a: tuple, b: tuple) -> tuple:
+    """Build a ⊕ b, folding what a reader would fold: 0 + x, 1·x, x^1, constants."""
+    if a[0] == "num" and b[0] == "num" and op != "/":
+        return _num(evaluate(("bin", op, a, b)))
+    if op == "+":
+        return b if _is(a, 0) else a if _is(b, 0) else ("bin", "+", a, b)
+    if op == "-":
+        return a if _is(b, 0) else _neg(b) if _is(a, 0) else ("bin", "-", a, b)
+    if op == "*":
+        if _is(a, 0) or _is(b, 0):
+            return _num(0)
+        return b if _is(a, 1) else a if _is(b, 1) else ("bin", "*", a, b)
+    if op == "/":
+        return a if _is(b, 1) else _num(0) if _is(a, 0) else ("bin", "/", a, b)
+    return a if _is(b, 1) else ("bin", "^", a, b)
+
+
+def _neg(a: tuple) -> tuple:
+    if a[0] == "num":
+        return _num(-a[1])
+    return a[1] if a[0] == "neg" else ("neg", a)
+
+
+def _call(name: str, a: tuple) -> tuple:
+    return ("call", name, a)
+
+
+# One rule a line: d f(u) / du, as an expression in u.
+_CALL_RULES = {
+    "exp": lambda u: _call("exp", u),
+    "log": lambda u: _bin("/", _num(1), u),
+    "ln": lambda u: _bin("/", _num(1), u),
+    "sin": lambda u: _call("cos", u),
+    "cos": lambda u: _neg(_call("sin", u)),
+    "tanh": lambda u: _bin("-", _num(1), _bin("^", _call("tanh", u), _num(2))),
+    "sigmoid": lambda u: _bin("*", _call("sigmoid", u), _bin("-", _num(1), _call("sigmoid", u))),
+    "σ": lambda u: _bin("*", _call("σ", u), _bin("-", _num(1), _call("σ", u))),
+    "relu": lambda u: _call("step", u),
+    "sqrt": lambda u: _bin("/", _num(1), _bin("*", _num(2), _call("sqrt", u))),
+    "step": lambda u: _num(0),
+}
+FUNCTIONS["step"] = lambda x: 1.0 if x > 0 else 0.0  # relu' (0 at 0, as everywhere in bptui)
+
+
+def derivative(tree: tuple, name: str) -> tuple:
+    """∂tree/∂name as an expression tree."""
+    kind = tree[0]
+    if kind == "num":
+        return _num(0)
+    if kind == "name":
+        return _num(1 if tree[1] == name else 0)
+    if kind == "neg":
+        return _neg(derivative(tree[1], name))
+    if kind == "call":
+        inner = derivative(tree[2], name)
+        return _bin("*", _CALL_RULES[tree[1]](tree[2]), inner)
+    _, op, a, b = tree
+    da, db = derivative(a, name), derivative(b, name)
+    if op in "+-":
+        return _bin(op, da, db)
+    if op == "*":
+        return _bin("+", _bin("*", da, b), _bin("*", a, db))
+    if op == "/":
+        top = _bin("-", _bin("*", da, b), _bin("*", a, db))
+        return _bin("/", top, _bin("^", b, _num(2)))
+    if name not in names_in(b):  # a^c with a constant exponent
+        return _bin("*", _bin("*", b, _bin("^", a, _bin("-", b, _num(1)))), da)
+    return _bin(
+        "*", tree, _bin("+", _bin("*", db, _call("log", a)), _bin("/", _bin("*", b, da), a))
+    )
+
+
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "^": 4}
+_SHOW_OP = {"+": " + ", "-": " − ", "*": "·", "/": "/", "^": "^"}
+
+
+def to_text(tree: tuple, values: Mapping[str, str] | None = None, parent: int = 0) -> str:
+    """Write an expression as on a blackboard; with `values`, names are replaced by numbers."""
+    kind = tree[0]
+    if kind == "num":
+        text = f"{tree[1]:.10g}".replace("-", "−")
+        return f"({text})" if text.startswith("−") and parent else text
+    if kind == "name":
+        text = values[tree[1]] if values and tree[1] in values else tree[1]
+        return f"({text})" if text.startswith("−") and parent else text
+    if kind == "neg":
+        text = "−" + to_text(tree[1], values, 3)
+        return f"({text})" if parent else text
+    if kind == "call":
+        return f"{tree[1]}({to_text(tree[2], values, 0)})"
+    _, op, a, b = tree
+    level = _PRECEDENCE[op]
+    left = to_text(a, values, level + (1 if op == "^" else 0))
+    right = to_text(b, values, level + (0 if op == "^" else 1 if op in "-/" else 0))
+    text = left + _SHOW_OP[op] + right
+    return f"({text})" if level < parent else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from bptui import engine
-from bptui.glossary import PHASE_TITLES
+from bptui.glossary import phase_title
 from bptui.lesson import Lesson
 from bptui.notation import shown
 from bptui.steps import Step
@@ -15,12 +15,35 @@ def _list(array) -> list:
     return array.tolist()
 
 
-def key_data(lesson: Lesson, trace: engine.Trace, steps: list[Step]) -> dict:
+def trace_of(lesson):
+    """The engine's full computation for a lesson of either kind."""
+    from bptui.lesson import GraphLesson
+
+    if isinstance(lesson, GraphLesson):
+        from bptui import graph
+
+        return graph.run(lesson)
+    return engine.run(lesson)
+
+
+def key_data(lesson: Lesson, trace, steps: list[Step]) -> dict:
     """The answer key as plain data (the `--json` output)."""
+    if not isinstance(trace, engine.Trace):  # a chain-rule graph
+        return {
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "lesson": lesson.source,
+            "kind": "graph",
+            "output": lesson.output,
+            "values": trace.values,
+            "gradients": trace.gradients,
+            "steps": [step_data(s) for s in steps if s.asked],
+        }
     return {
         "title": lesson.title,
         "summary": lesson.summary,
         "lesson": lesson.source,
+        "kind": "network",
         "samples": [
             {
                 "x": _list(s.x),
@@ -75,7 +98,7 @@ def step_data(step: Step) -> dict:
     }
 
 
-def print_key(lesson: Lesson, trace: engine.Trace, steps: list[Step], console) -> None:
+def print_key(lesson: Lesson, trace, steps: list[Step], console) -> None:
     """The worked solution, phase by phase, each formula with its numbers."""
     from rich.table import Table
     from rich.text import Text
@@ -86,7 +109,7 @@ def print_key(lesson: Lesson, trace: engine.Trace, steps: list[Step], console) -
     asked = [s for s in steps if s.asked]
     console.print(Text(f"{len(asked)} steps", style="dim"))
     for (sample, phase), group in groupby(asked, key=lambda s: (s.sample, s.phase)):
-        heading = PHASE_TITLES[phase] + (
+        heading = phase_title(phase) + (
             f" — sample {sample}" if sample and len(lesson.samples) > 1 else ""
         )
         table = Table(title=heading, title_justify="left", title_style="bold cyan", expand=False)
@@ -97,4 +120,5 @@ def print_key(lesson: Lesson, trace: engine.Trace, steps: list[Step], console) -
         for step in group:
             table.add_row(step.id, f"{step.symbol} = {step.formula}", step.numbers, step.shown)
         console.print(table)
-    console.print(f"Total loss L = Σₙ lⁿ = {shown(trace.loss, lesson.decimals)}")
+    if isinstance(trace, engine.Trace):
+        console.print(f"Total loss L = Σₙ lⁿ = {shown(trace.loss, lesson.decimals)}")

@@ -17,7 +17,13 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 # The phases of the tutor, in the order it walks them (seed section 2, then the summary).
 PHASES = ("forward", "loss", "output", "backward", "gradient", "total", "update")
-NARRATION_KEYS = ("intro", *PHASES, "summary")
+# A chain-rule graph lesson: every node's value, every edge's local derivative, then the output's
+# derivative with respect to every node, from the output back (seed section 1).
+GRAPH_PHASES = ("values", "local", "chain")
+NARRATION_KEYS = ("intro", *PHASES, *GRAPH_PHASES, "summary")
+# [narration.zh] (or .en) holds the same texts, and the title and summary, in another language.
+LANGUAGES = ("en", "zh")
+MAX_NODES = 12
 
 MAX_BYTES = 64 * 1024
 MAX_INPUTS = 8
@@ -79,6 +85,31 @@ class Lesson:
     @property
     def output(self) -> Layer:
         return self.layers[-1]
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    name: str
+    expr: str  # as written in the file
+    tree: tuple  # parsed (bptui.expr)
+    parents: tuple[str, ...]  # the names it uses, in order of first appearance
+
+
+@dataclass(frozen=True)
+class GraphLesson:
+    title: str
+    inputs: tuple[tuple[str, float], ...]
+    nodes: tuple[GraphNode, ...]
+    output: str
+    summary: str = ""
+    decimals: int = DEFAULT_DECIMALS
+    ask: tuple[str, ...] = GRAPH_PHASES
+    narration: dict[str, str] = field(default_factory=dict)
+    source: str = "<lesson>"
+    name: str = "lesson"
+    text: str = ""
+
+    samples = ()  # a graph has no training samples
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,15 +270,17 @@ class _Validator:
 
     # --- the lesson ---
 
-    def lesson(self, data: dict, name: str) -> Lesson:
+    def lesson(self, data: dict, name: str) -> Lesson | GraphLesson:
         optional = ("summary", "display", "tutor", "narration")
+        if isinstance(data, dict) and "graph" in data:
+            return self.graph_lesson(data, name, optional)
         top = self.table(data, "lesson", ("title", "network", "training"), optional)
         title = self.string(top["title"], "title").strip()
         if not title:
             raise self.fail("title", "must not be empty")
         inputs, layers = self.network(top["network"])
         loss, rate, samples = self.training(top["training"], len(inputs), layers)
-        decimals, ask, narration = self.tutor_options(top)
+        decimals, ask, narration = self.tutor_options(top, PHASES)
         return Lesson(
             title=title,
             summary=self.string(top.get("summary", ""), "summary").strip(),
@@ -336,21 +369,153 @@ class _Validator:
             samples.append(Sample(x, target))
         return loss, rate, tuple(samples)
 
-    def tutor_options(self, top: dict) -> tuple[int, tuple[str, ...], dict[str, str]]:
+    def tutor_options(
+        self, top: dict, phases: tuple[str, ...]
+    ) -> tuple[int, tuple[str, ...], dict]:
         display = self.table(top.get("display", {}), "display", (), ("decimals",))
         decimals = display.get("decimals", DEFAULT_DECIMALS)
         if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
             raise self.fail("display.decimals", "must be a whole number from 0 to 6")
         tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask",))
-        ask = tutor.get("ask", list(PHASES))
+        ask = tutor.get("ask", list(phases))
         if not isinstance(ask, list) or not ask:
             raise self.fail("tutor.ask", "must be a non-empty list of phases")
         for i, phase in enumerate(ask):
-            self.choice(phase, f"tutor.ask[{i + 1}]", PHASES, "phase")
-        narration = self.table(top.get("narration", {}), "narration", (), NARRATION_KEYS)
+            self.choice(phase, f"tutor.ask[{i + 1}]", phases, "phase")
+        narration = self.table(
+            top.get("narration", {}), "narration", (), (*NARRATION_KEYS, *LANGUAGES)
+        )
         for key, value in narration.items():
-            self.string(value, f"narration.{key}")
-        return decimals, tuple(p for p in PHASES if p in ask), dict(narration)
+            if key in LANGUAGES:
+                keys = (*NARRATION_KEYS, "title")
+                for inner, text in self.table(value, f"narration.{key}", (), keys).items():
+                    self.string(text, f"narration.{key}.{inner}")
+            else:
+                self.string(value, f"narration.{key}")
+        return decimals, tuple(p for p in phases if p in ask), dict(narration)
+
+    # --- a chain-rule graph ---
+
+    def graph_lesson(self, data: dict, name: str, optional: tuple) -> GraphLesson:
+        from bptui import expr
+
+        top = self.table(data, "lesson", ("title", "graph"), optional)
+        title = self.string(top["title"], "title").strip()
+        if not title:
+            raise self.fail("title", "must not be empty")
+        graph = self.table(top["graph"], "graph", ("inputs", "output", "nodes"))
+        raw_inputs = graph["inputs"]
+        if not isinstance(raw_inputs, dict) or not raw_inputs:
+            raise self.fail("graph.inputs", "must be a table of name = number, e.g. { s = 0.5 }")
+        inputs = []
+        for key, value in raw_inputs.items():
+            self.identifier(key, f"graph.inputs.{key}", expr)
+            inputs.append((key, self.number(value, f"graph.inputs.{key}")))
+        tables = self.items(graph["nodes"], "graph.nodes", "nodes", MAX_NODES)
+        names = [n for n, _ in inputs]
+        texts = []
+        for index, table in enumerate(tables, start=1):
+            where = f"graph.nodes[{index}]"
+            node = self.table(table, where, ("name", "expr"))
+            node_name = self.identifier(node["name"], f"{where}.name", expr)
+            if node_name in names:
+                raise self.fail(f"{where}.name", f"'{node_name}' is already defined")
+            names.append(node_name)
+            texts.append((node_name, self.string(node["expr"], f"{where}.expr")))
+        defined = [n for n, _ in inputs]
+        nodes = []
+        for index, (node_name, text) in enumerate(texts, start=1):
+            where = f"graph.nodes[{index}].expr"
+            try:
+                tree = expr.parse(text)
+            except expr.ExprError as error:
+                raise self.fail(where, f"cannot read '{text}': {error}") from None
+            parents = expr.names_in(tree)
+            for parent in parents:
+                if parent in defined:
+                    continue
+                if parent not in names:
+                    raise self.fail(
+                        where, f"unknown name '{parent}' (defined: {', '.join(defined)})"
+                    )
+                loop = _cycle(node_name, dict(texts), expr)
+                if loop:
+                    raise self.fail(where, f"cycle: {' → '.join(loop)}")
+                raise self.fail(
+                    where, f"uses '{parent}' before it is defined (nodes are computed in order)"
+                )
+            nodes.append(GraphNode(node_name, text, tree, parents))
+            defined.append(node_name)
+        output = self.string(graph["output"], "graph.output")
+        if output not in [n.name for n in nodes]:
+            raise self.fail(
+                "graph.output",
+                f"'{output}' is not a node (nodes: {', '.join(n.name for n in nodes)})",
+            )
+        self.evaluable(inputs, nodes, expr)
+        decimals, ask, narration = self.tutor_options(top, GRAPH_PHASES)
+        return GraphLesson(
+            title=title,
+            inputs=tuple(inputs),
+            nodes=tuple(nodes),
+            output=output,
+            summary=self.string(top.get("summary", ""), "summary").strip(),
+            decimals=decimals,
+            ask=ask,
+            narration=narration,
+            source=self.source,
+            name=name,
+            text=self.text,
+        )
+
+    def identifier(self, value: object, where: str, expr) -> str:
+        value = self.string(value, where)
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", value):
+            raise self.fail(
+                where, f"'{value}' is not a name (letters, digits and _, not first a digit)"
+            )
+        if value in expr.FUNCTIONS:
+            raise self.fail(where, f"'{value}' is the name of a function")
+        return value
+
+    def evaluable(self, inputs, nodes, expr) -> None:
+        """Every value and every local derivative must exist at the given inputs."""
+        values = dict(inputs)
+        for index, node in enumerate(nodes, start=1):
+            where = f"graph.nodes[{index}].expr"
+            try:
+                values[node.name] = expr.evaluate(node.tree, values)
+            except expr.ExprError as error:
+                raise self.fail(where, f"{error} at the given inputs") from None
+            for parent in node.parents:
+                try:
+                    expr.evaluate(expr.derivative(node.tree, parent), values)
+                except expr.ExprError as error:
+                    raise self.fail(
+                        where, f"∂{node.name}/∂{parent}: {error} at the given inputs"
+                    ) from None
+
+
+def _cycle(start: str, exprs: dict[str, str], expr) -> list[str] | None:
+    """A loop of node names through `start`, if the nodes' expressions make one."""
+    uses = {}
+    for name, text in exprs.items():
+        try:
+            uses[name] = [n for n in expr.names_in(expr.parse(text)) if n in exprs]
+        except expr.ExprError:
+            uses[name] = []
+
+    def walk(name: str, path: list[str]) -> list[str] | None:
+        for nxt in uses.get(name, []):
+            if nxt == start:
+                return [*path, nxt]
+            if nxt not in path:
+                found = walk(nxt, [*path, nxt])
+                if found:
+                    return found
+        return None
+
+    return walk(start, [start])
 
 
 def _locate(text: str, where: str) -> int | None:
@@ -367,7 +532,14 @@ def _locate(text: str, where: str) -> int | None:
             start = _header_line(lines, header, int(index.split("]")[0]), after=start or 0)
             if start is None:
                 return None
-        elif not section and name in ("network", "training", "display", "tutor", "narration"):
+        elif not section and name in (
+            "network",
+            "training",
+            "display",
+            "tutor",
+            "narration",
+            "graph",
+        ):
             section.append(name)
             start = _header_line(lines, f"[{name}]", 1, after=0)
         else:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
-from bptui.glossary import MISTAKES
+from bptui.glossary import mistake
 from bptui.lesson import Lesson, LessonError, load
 from bptui.progress import fingerprint
 from bptui.session import Session
@@ -109,7 +109,7 @@ def print_transcript(graded: Graded, console) -> None:
         outcome = graded.outcomes[step.id]
         verdict = marks[outcome]
         if step.id in graded.mistakes:
-            verdict += f"\n[dim]{MISTAKES[graded.mistakes[step.id]]}[/]"
+            verdict += f"\n[dim]{mistake(graded.mistakes[step.id])}[/]"
         if step.id in graded.errors:
             verdict += f"\n[dim]{graded.errors[step.id]}[/]"
         given = graded.answers.get(step.id, "")

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 from bptui.lesson import (
     ACTIVATIONS,
+    GRAPH_PHASES,
+    LANGUAGES,
     LOSSES,
     MAX_INPUTS,
     MAX_LAYERS,
     MAX_MAGNITUDE,
+    MAX_NODES,
     MAX_SAMPLES,
     MAX_WIDTH,
     NARRATION_KEYS,
     PHASES,
 )
+
+EXPR_HELP = "earlier names, numbers, + - * / ^, ( ), exp log sin cos tanh sigmoid relu"
+NAME_PATTERN = "^[A-Za-z_][A-Za-z_0-9]*$"
 
 
 def lesson_schema() -> dict:
@@ -28,10 +34,52 @@ def lesson_schema() -> dict:
         "title": "bptui lesson",
         "description": "A small neural network, its training data, and how the tutor teaches it.",
         "type": "object",
-        "required": ["title", "network", "training"],
+        "oneOf": [
+            {"required": ["network", "training"], "not": {"required": ["graph"]}},
+            {
+                "required": ["graph"],
+                "not": {"anyOf": [{"required": ["network"]}, {"required": ["training"]}]},
+            },
+        ],
+        "required": ["title"],
         "additionalProperties": False,
         "properties": {
             "title": {"type": "string", "minLength": 1},
+            "graph": {
+                "description": "A chain-rule lesson: a small scalar computation graph.",
+                "type": "object",
+                "required": ["inputs", "output", "nodes"],
+                "additionalProperties": False,
+                "properties": {
+                    "inputs": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "additionalProperties": number,
+                        "description": "name = value, e.g. { s = 0.5 }",
+                    },
+                    "output": {
+                        "type": "string",
+                        "description": "the node whose derivatives are asked",
+                    },
+                    "nodes": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": MAX_NODES,
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "expr"],
+                            "additionalProperties": False,
+                            "properties": {
+                                "name": {"type": "string", "pattern": NAME_PATTERN},
+                                "expr": {
+                                    "type": "string",
+                                    "description": EXPR_HELP,
+                                },
+                            },
+                        },
+                    },
+                },
+            },
             "summary": {"type": "string", "description": "One line for the lesson picker."},
             "network": {
                 "type": "object",
@@ -111,7 +159,7 @@ def lesson_schema() -> dict:
                     "ask": {
                         "description": "The phases the learner computes; the others are shown.",
                         "type": "array",
-                        "items": {"enum": list(PHASES)},
+                        "items": {"enum": [*PHASES, *GRAPH_PHASES]},
                         "minItems": 1,
                     }
                 },
@@ -119,7 +167,20 @@ def lesson_schema() -> dict:
             "narration": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {key: {"type": "string"} for key in NARRATION_KEYS},
+                "properties": {
+                    **{key: {"type": "string"} for key in NARRATION_KEYS},
+                    **{
+                        language: {
+                            "description": "The same texts, and the title, in this language.",
+                            "type": "object",
+                            "additionalProperties": False,
+                            "properties": {
+                                key: {"type": "string"} for key in (*NARRATION_KEYS, "title")
+                            },
+                        }
+                        for language in LANGUAGES
+                    },
+                },
             },
         },
     }

@@ -14,8 +14,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bptui import engine
-from bptui.glossary import RULE_HINTS
+from bptui import engine, expr
+from bptui.glossary import rule_hint
+from bptui.i18n import t
 from bptui.lesson import Lesson
 from bptui.notation import given, name_with_subscript, operand, pair, shown, shown_value, sub, sup
 
@@ -96,10 +97,13 @@ class Step:
     neuron: int | None = None
     source: int | None = None  # for a weight: the unit of the layer before
     note: str = ""
-    edges: tuple[tuple[int, int, int], ...] = ()  # (layer, neuron, source) of the weights used
+    # The edges the step uses: (layer, neuron, source) of weights, or (parent, child) in a graph.
+    edges: tuple = ()
     mistakes: tuple[tuple[str, float], ...] = ()
     asked: bool = True
     hints: tuple[str, ...] = ()  # in stages: the rule, then the numbers worked part of the way
+    expression: tuple = ()  # graph lessons: the formula as a tree (rule "expression")
+    node: str = ""  # graph lessons: the node the step is about
 
     @property
     def shown(self) -> str:
@@ -111,8 +115,11 @@ class Step:
             shown_value(o.value, self.decimals) if o.computed else o.value for o in self.operands
         ]
         try:
+            if self.rule == "expression":
+                env = dict(zip((o.symbol for o in self.operands), values, strict=True))
+                return expr.evaluate(self.expression, env)
             return float(RULES[self.rule](*values))
-        except (ValueError, OverflowError, ZeroDivisionError):
+        except (ValueError, OverflowError, ZeroDivisionError):  # ExprError is a ValueError
             return math.nan
 
 
@@ -155,15 +162,14 @@ class _Builder:
         return "b" + sub(self.unit(layer, j))
 
     def where(self, layer: int, j: int) -> str:
-        name = f"layer {layer}" + (" (output)" if self.is_output(layer) else "")
-        return f"neuron {j} of {name}"
+        return t("where_output" if self.is_output(layer) else "where", j=j, layer=layer)
 
     def input_text(self, value: float, computed: bool) -> str:
         text = operand(value, self.decimals) if computed else given(value)
         return text.strip("()")
 
     def of_sample(self) -> str:
-        return f", sample {self.sample}" if self.many_samples else ""
+        return t("of_sample", n=self.sample) if self.many_samples else ""
 
     # --- emitting ---
 
@@ -190,11 +196,7 @@ class _Builder:
             self.rule_hint(phase, kind, activation),
             self.worked(rule, operands, texts, numbers),
         )
-        mistakes = tuple(
-            (name, float(wrong))
-            for name, wrong in extra.pop("mistakes", ())
-            if math.isfinite(wrong) and shown(wrong, self.decimals) != shown(value, self.decimals)
-        )
+        mistakes = fill_mistakes(extra.pop("mistakes", ()), value, self.decimals)
         self.steps.append(
             Step(
                 id=id,
@@ -217,12 +219,12 @@ class _Builder:
 
     def rule_hint(self, phase: str, kind: str, activation: str) -> str:
         if kind in ("a", "gain"):
-            return RULE_HINTS[f"{kind}.{activation}"]
+            return rule_hint(f"{kind}.{activation}")
         if kind == "loss":
-            return RULE_HINTS[f"loss.{self.lesson.loss}"]
+            return rule_hint(f"loss.{self.lesson.loss}")
         if kind == "dl_dz":
-            return RULE_HINTS["dl_dz.softmax" if activation == "softmax" else f"dl_dz.{phase}"]
-        return RULE_HINTS[kind]
+            return rule_hint("dl_dz.softmax" if activation == "softmax" else f"dl_dz.{phase}")
+        return rule_hint(kind)
 
     def worked(self, rule: str, operands: list[Operand], texts: list[str], numbers: str) -> str:
         """The second hint: the numbers worked part of the way, from the values on screen."""
@@ -235,23 +237,23 @@ class _Builder:
                 f"{x}·{y} = {shown(vx * vy, d)}"
                 for (x, y), (vx, vy) in zip(pairs, values, strict=False)
             ]
-            tail = f"; then add them{' and the bias ' + texts[-1] if rule == 'affine' else ''}."
+            tail = t("worked.affine", b=texts[-1]) if rule == "affine" else t("worked.dot")
             return ", ".join(parts) + tail
         if rule == "sigmoid":
-            return f"e^−{texts[0]} = {shown(math.exp(-seen[0]), d)}; now 1 / (1 + that)."
+            return t("worked.sigmoid", z=texts[0], e=shown(math.exp(-seen[0]), d))
         if rule == "sigmoid_gain":
-            return f"1 − {texts[0]} = {shown(1 - seen[0], d)}; now multiply by {texts[0]}."
+            return t("worked.sigmoid_gain", a=texts[0], rest=shown(1 - seen[0], d))
         if rule == "half_squares":
             parts = [
-                f"({y} − {t})² = {shown((vy - vt) ** 2, d)}"
-                for (y, t), (vy, vt) in zip(
+                f"({y} − {goal})² = {shown((vy - vt) ** 2, d)}"
+                for (y, goal), (vy, vt) in zip(
                     zip(texts[0::2], texts[1::2], strict=True),
                     zip(seen[0::2], seen[1::2], strict=True),
                     strict=True,
                 )
             ]
-            return ", ".join(parts) + "; then half their sum."
-        return f"Work out {numbers}."
+            return ", ".join(parts) + t("worked.half_squares")
+        return t("worked.default", numbers=numbers)
 
     # --- the phases ---
 
@@ -310,11 +312,11 @@ class _Builder:
                     "affine",
                     operands,
                     z,
-                    f"{self.z(layer, j)}, the weighted input of {self.where(layer, j)}",
+                    t("asks.z", z=self.z(layer, j), where=self.where(layer, j)),
                     sample=n,
                     layer=layer,
                     neuron=j,
-                    note=f"{partials}: ∂z/∂w is the input on that edge.",
+                    note=t("note.z", partials=partials),
                     edges=tuple((layer, j, k) for k in range(1, len(weights) + 1)),
                     mistakes=mistakes,
                 )
@@ -346,7 +348,7 @@ class _Builder:
             spec.activation,
             operands,
             float(lt.a[j - 1]),
-            f"{a_sym}, the output of {self.where(layer, j)} ({kind_text})",
+            t("asks.a", a=a_sym, where=self.where(layer, j), activation=kind_text),
             sample=self.sample,
             layer=layer,
             neuron=j,
@@ -359,20 +361,20 @@ class _Builder:
         operands: list[Operand] = []
         if self.lesson.loss == "squared_error":
             terms = []
-            for j, (y, t) in enumerate(zip(out.a, s.target, strict=True), 1):
+            for j, (y, goal) in enumerate(zip(out.a, s.target, strict=True), 1):
                 terms.append(f"({self.a(last, j)} − ŷ{sub(j)})²")
                 operands += [
                     Operand(self.a(last, j), float(y), True),
-                    Operand(f"ŷ{sub(j)}", float(t), False),
+                    Operand(f"ŷ{sub(j)}", float(goal), False),
                 ]
             formula, rule = "½[" + " + ".join(terms) + "]", "half_squares"
             mistakes = [("half_forgotten", 2 * s.loss)]
         else:
             terms = []
-            for j, (y, t) in enumerate(zip(out.a, s.target, strict=True), 1):
+            for j, (y, goal) in enumerate(zip(out.a, s.target, strict=True), 1):
                 terms.append(f"ŷ{sub(j)}·ln {self.a(last, j)}")
                 operands += [
-                    Operand(f"ŷ{sub(j)}", float(t), False),
+                    Operand(f"ŷ{sub(j)}", float(goal), False),
                     Operand(self.a(last, j), float(y), True),
                 ]
             formula, rule, mistakes = "−(" + " + ".join(terms) + ")", "cross_entropy", []
@@ -385,7 +387,7 @@ class _Builder:
             rule,
             operands,
             s.loss,
-            "l, the loss of this sample",
+            t("asks.loss"),
             sample=self.sample,
             mistakes=mistakes,
         )
@@ -397,7 +399,7 @@ class _Builder:
         n = self.sample
         for j in range(1, spec.width + 1):
             y = Operand(self.a(layer, j), float(lt.a[j - 1]), True)
-            t = Operand(f"ŷ{sub(j)}", float(s.target[j - 1]), False)
+            target = Operand(f"ŷ{sub(j)}", float(s.target[j - 1]), False)
             base = f"s{n}.output.L{layer}.n{j}"
             dl_dz = float(lt.dl_dz[j - 1])
             z_sym = self.z(layer, j)
@@ -407,16 +409,16 @@ class _Builder:
                     "dl_dz",
                     f"{base}.dl_dz",
                     f"∂l/∂{z_sym}",
-                    f"{y.symbol} − {t.symbol}",
+                    f"{y.symbol} − {target.symbol}",
                     "difference",
-                    [y, t],
+                    [y, target],
                     dl_dz,
-                    f"∂l/∂{z_sym} for {self.where(layer, j)}: softmax with cross-entropy",
+                    t("asks.dl_dz_softmax", z=z_sym, where=self.where(layer, j)),
                     sample=n,
                     layer=layer,
                     neuron=j,
                     mistakes=[("sign_flipped", -dl_dz)],
-                    note="With softmax and cross-entropy, the chain rule collapses to y − ŷ.",
+                    note=t("note.softmax"),
                 )
                 continue
             dl_dy = float(s.dl_dy[j - 1])
@@ -425,16 +427,16 @@ class _Builder:
                 "dl_dy",
                 f"{base}.dl_dy",
                 f"∂l/∂{y.symbol}",
-                f"{y.symbol} − {t.symbol}",
+                f"{y.symbol} − {target.symbol}",
                 "difference",
-                [y, t],
+                [y, target],
                 dl_dy,
-                f"∂l/∂{y.symbol}: how the loss moves with output {j}",
+                t("asks.dl_dy", y=y.symbol, j=j),
                 sample=n,
                 layer=layer,
                 neuron=j,
                 mistakes=[("sign_flipped", -dl_dy)],
-                note="l = ½ Σ (y − ŷ)², so ∂l/∂y = y − ŷ.",
+                note=t("note.dl_dy"),
             )
             gain = self.gain_step(base, lt, layer, j)
             self.add(
@@ -446,13 +448,12 @@ class _Builder:
                 "product",
                 [Operand(f"σ'({z_sym})", gain, True), Operand(f"∂l/∂{y.symbol}", dl_dy, True)],
                 dl_dz,
-                f"∂l/∂{z_sym} for {self.where(layer, j)} (case 1)",
+                t("asks.dl_dz_output", z=z_sym, where=self.where(layer, j)),
                 sample=n,
                 layer=layer,
                 neuron=j,
                 mistakes=[("gain_left_out", dl_dy), ("sign_flipped", -dl_dz)],
-                note=f"Case 1: {z_sym} feeds the output directly: "
-                f"∂l/∂{z_sym} = ∂{y.symbol}/∂{z_sym} · ∂l/∂{y.symbol}.",
+                note=t("note.case1", z=z_sym, y=y.symbol),
             )
 
     def gain_step(self, base: str, lt: engine.LayerTrace, layer: int, j: int) -> float:
@@ -485,12 +486,12 @@ class _Builder:
             f"{spec.activation}_gain",
             operands,
             gain,
-            f"σ'({z_sym}), the gain of the op-amp of {self.where(layer, j)} ({spec.activation})",
+            t("asks.gain", z=z_sym, where=self.where(layer, j), activation=spec.activation),
             sample=self.sample,
             layer=layer,
             neuron=j,
             mistakes=mistakes,
-            note="The gain is a constant, fixed by the forward pass: the op-amp is linear.",
+            note=t("note.gain"),
         )
         return gain
 
@@ -527,15 +528,13 @@ class _Builder:
                     "dot",
                     operands,
                     total,
-                    f"∂l/∂{self.a(layer, j)}, the weighted sum into the op-amp of "
-                    f"{self.where(layer, j)}",
+                    t("asks.sum", a=self.a(layer, j), where=self.where(layer, j)),
                     sample=n,
                     layer=layer,
                     neuron=j,
                     mistakes=mistakes,
                     edges=tuple((layer + 1, k, j) for k in range(1, following.width + 1)),
-                    note="The op-amp's inputs are ∂l/∂z of the layer after, on the same edges, "
-                    "with the same weights as the forward pass.",
+                    note=t("note.sum"),
                 )
                 dl_dz = float(lt.dl_dz[j - 1])
                 gain_of_a = _gain_of(self.lesson.layers[layer - 1].activation, float(lt.a[j - 1]))
@@ -551,13 +550,12 @@ class _Builder:
                         Operand(f"∂l/∂{self.a(layer, j)}", total, True),
                     ],
                     dl_dz,
-                    f"∂l/∂{z_sym}, the output of the op-amp of {self.where(layer, j)} (case 2)",
+                    t("asks.dl_dz_hidden", z=z_sym, where=self.where(layer, j)),
                     sample=n,
                     layer=layer,
                     neuron=j,
                     mistakes=[("gain_left_out", total), ("gain_of_a", gain_of_a * total)],
-                    note=f"∂l/∂{z_sym} = σ'({z_sym})·Σₖ wₖ·∂l/∂zₖ: "
-                    "the reversed network, one op-amp at a time.",
+                    note=t("note.case2", z=z_sym),
                 )
 
     def gradients(self, s: engine.SampleTrace) -> None:
@@ -582,16 +580,14 @@ class _Builder:
                         "product",
                         [a_k, d],
                         float(lt.dl_dw[j - 1, k - 1]),
-                        f"∂l/∂{w_sym}, for the weight from {a_k.symbol} into {z_sym}",
+                        t("asks.dl_dw", w=w_sym, a=a_k.symbol, z=z_sym),
                         sample=n,
                         layer=layer,
                         neuron=j,
                         source=k,
                         edges=((layer, j, k),),
                         mistakes=mistakes,
-                        note=f"∂l/∂{w_sym} = ∂{z_sym}/∂{w_sym} · ∂l/∂{z_sym}: "
-                        f"the forward pass gave "
-                        f"∂{z_sym}/∂{w_sym} = {a_k.symbol}, the backward pass gave ∂l/∂{z_sym}.",
+                        note=t("note.dl_dw", w=w_sym, z=z_sym, a=a_k.symbol),
                     )
                 b_sym = self.b(layer, j)
                 self.add(
@@ -603,11 +599,11 @@ class _Builder:
                     "same",
                     [d],
                     float(lt.dl_db[j - 1]),
-                    f"∂l/∂{b_sym}, for the bias of {z_sym}",
+                    t("asks.dl_db", b=b_sym, z=z_sym),
                     sample=n,
                     layer=layer,
                     neuron=j,
-                    note=f"∂{z_sym}/∂{b_sym} = 1, so ∂l/∂{b_sym} = ∂l/∂{z_sym}.",
+                    note=t("note.dl_db", z=z_sym, b=b_sym),
                 )
 
     def parameters(self):
@@ -644,7 +640,7 @@ class _Builder:
                 "sum",
                 operands,
                 total,
-                f"∂L/∂{sym}, summed over the {len(values)} samples",
+                t("asks.total", sym=sym, n=len(values)),
                 layer=layer,
                 neuron=j,
                 source=k,
@@ -683,13 +679,22 @@ class _Builder:
                     Operand(grad_sym, grad, True),
                 ],
                 new,
-                f"the new {sym} after one step of gradient descent",
+                t("asks.update", sym=sym),
                 layer=layer,
                 neuron=j,
                 source=k,
                 edges=((layer, j, k),) if k else (),
                 mistakes=[("gradient_ascent", old + rate * grad)],
             )
+
+
+def fill_mistakes(candidates, value: float, decimals: int) -> tuple[tuple[str, float], ...]:
+    """The known mistakes whose wrong value would look different from the right one on screen."""
+    return tuple(
+        (name, float(wrong))
+        for name, wrong in candidates
+        if math.isfinite(wrong) and shown(wrong, decimals) != shown(value, decimals)
+    )
 
 
 _INDEX_CHARS = "₀₁₂₃₄₅₆₇₈₉,"
@@ -717,8 +722,14 @@ def _fill(formula: str, operands: list[Operand], texts: list[str]) -> str:
     return "".join(out)
 
 
-def build(lesson: Lesson, trace: engine.Trace | None = None) -> list[Step]:
-    """Every step of the lesson, asked or shown, in tutor order."""
+def build(lesson, trace=None) -> list[Step]:
+    """Every step of a lesson (a network or a chain-rule graph), asked or shown, in tutor order."""
+    from bptui.lesson import GraphLesson
+
+    if isinstance(lesson, GraphLesson):
+        from bptui.graph import build_steps
+
+        return build_steps(lesson, trace)
     return _Builder(lesson, trace or engine.run(lesson)).build()
 
 

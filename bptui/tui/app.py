@@ -7,6 +7,7 @@ The screens only display and dispatch: the steps, grading, score and persistence
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from textual import on, work
 from textual.app import App, ComposeResult
@@ -16,6 +17,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
+from bptui.i18n import lesson_text, t
 from bptui.lesson import Lesson
 from bptui.tui import texts
 
@@ -26,8 +28,19 @@ def escape(text: str) -> str:
     return text.replace("[", r"\[")
 
 
+def localize_bindings(node) -> None:
+    """The key bar's words in the current language: each binding with an id has a translation."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [replace(b, description=t(f"key.{b.id}")) if b.id else b for b in bindings]
+
+
 class TutorScreen(Screen):
     """A screen that says so, instead of drawing garbage, when the terminal is too small."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
 
     def on_resize(self, event: Resize) -> None:
         self.check_size(event.size.width, event.size.height)
@@ -79,7 +92,7 @@ class LessonScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Static(escape(self.lesson.title), id="title", markup=True)
+            yield Static(escape(lesson_text(self.lesson, "title")), id="title")
             yield Static(texts.status_loading(), id="status")
         with Vertical(id="main"):
             with ScrollableContainer(id="diagram-box"):
@@ -87,7 +100,7 @@ class LessonScreen(TutorScreen):
             with VerticalScroll(id="card-box"):
                 yield Static(texts.intro_card(self.lesson), id="card")
             yield Static(id="feedback")
-            yield Input(placeholder=texts.ANSWER_PLACEHOLDER, id="answer")
+            yield Input(placeholder=t("tui.placeholder"), id="answer")
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)
@@ -122,7 +135,7 @@ class LessonScreen(TutorScreen):
         if self.start_afresh:
             session.restart()
         if session.notice:
-            self.notify(session.notice, title="Progress", severity="warning", timeout=10)
+            self.notify(session.notice, title=t("tui.progress"), severity="warning", timeout=10)
         self.show()
         if self.autoplay is not None:
             self.start_autoplay()
@@ -187,7 +200,9 @@ class LessonScreen(TutorScreen):
         answer_box = self.query_one("#answer", Input)
         answer_box.disabled = True  # so space and other keys reach the screen
         self.autoplay_timer = self.set_interval(self.autoplay, self.autoplay_tick)
-        self.notify(texts.AUTOPLAY_STARTED, title="Autoplay", timeout=max(self.autoplay * 2, 4))
+        self.notify(
+            t("tui.autoplay_started"), title=t("tui.autoplay"), timeout=max(self.autoplay * 2, 4)
+        )
 
     def stop_autoplay(self) -> None:
         if self.autoplay_timer is not None:
@@ -196,7 +211,7 @@ class LessonScreen(TutorScreen):
         answer_box = self.query_one("#answer", Input)
         answer_box.disabled = False
         answer_box.focus()
-        self.notify(texts.AUTOPLAY_STOPPED, title="Autoplay", timeout=4)
+        self.notify(t("tui.autoplay_stopped"), title=t("tui.autoplay"), timeout=4)
 
     def autoplay_tick(self) -> None:
         session = self.session
@@ -224,7 +239,9 @@ class LessonScreen(TutorScreen):
         event.stop()
         if event.key == "space":
             self.paused = not self.paused
-            self.notify(texts.AUTOPLAY_PAUSED if self.paused else texts.AUTOPLAY_RESUMED, timeout=2)
+            self.notify(
+                t("tui.autoplay_paused") if self.paused else t("tui.autoplay_resumed"), timeout=2
+            )
         else:
             self.stop_autoplay()  # any other key: the learner takes over
 
@@ -234,7 +251,7 @@ class LessonScreen(TutorScreen):
         if self.session is None:
             return
         hint = self.session.hint()
-        self.feedback = "" if hint else texts.NO_MORE_HINTS
+        self.feedback = "" if hint else f"[$text-muted]{t('tui.no_more_hints')}[/]"
         self.show()
 
     def action_reveal(self) -> None:
@@ -276,25 +293,26 @@ class LessonScreen(TutorScreen):
             return
         if time.monotonic() - self.restart_asked > 3:
             self.restart_asked = time.monotonic()
-            self.notify(texts.RESTART_CONFIRM, title="Restart?", timeout=3)
+            self.notify(t("tui.restart_confirm"), title=t("tui.restart_title"), timeout=3)
             return
         self.restart()
 
     def restart(self) -> None:
         self.restart_asked = 0.0
         self.session.restart()
-        self.feedback = texts.RESTARTED
+        self.feedback = f"[$warning]{t('tui.restarted')}[/]"
         self.show()
 
 
 class SummaryScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("escape,enter,f8", "close", "Back to the lesson"),
-        Binding("ctrl+r", "restart", "Restart the lesson"),
+        Binding("escape,enter,f8", "close", "Back to the lesson", id="close"),
+        Binding("ctrl+r", "restart", "Restart the lesson", id="restart_lesson"),
     ]
 
     def __init__(self, session):
         super().__init__()
+        localize_bindings(self)
         self.session = session
 
     def compose(self) -> ComposeResult:
@@ -310,11 +328,15 @@ class SummaryScreen(ModalScreen[bool]):
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,enter", "close", "Close")]
+    BINDINGS = [Binding("escape,f1,enter", "close", "Close", id="close_help")]
+
+    def __init__(self):
+        super().__init__()
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(texts.HELP, id="help")
+            yield Static(texts.help_text(), id="help")
         yield Footer()
 
     def action_close(self) -> None:

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from bptui.i18n import t
 from bptui.lesson import LessonError, load, shipped_lessons
 from bptui.tui import texts
 from bptui.tui.app import LessonScreen, TutorScreen, escape
@@ -19,11 +20,11 @@ class PickerScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
-            yield Static("bptui — learn backpropagation by doing it", id="title")
+            yield Static(t("tui.picker_title"), id="title")
         with Vertical(id="main"):
             yield OptionList(id="lessons")
-            yield Static(texts.PICKER_HINT, id="picker-hint")
-            yield Input(placeholder=texts.PATH_PLACEHOLDER, id="path")
+            yield Static(t("tui.picker_hint"), id="picker-hint")
+            yield Input(placeholder=t("tui.path"), id="path")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -41,7 +42,8 @@ class PickerScreen(TutorScreen):
         options = self.query_one("#lessons", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        for path in shipped_lessons():
+        suggested = None  # the course's next lesson: the first one not finished, in file order
+        for index, path in enumerate(shipped_lessons()):
             try:
                 lesson = load(str(path))
             except LessonError as error:
@@ -50,9 +52,14 @@ class PickerScreen(TutorScreen):
                 )
                 continue
             progress = Store(lesson.source, lesson.name, lesson.text).peek()
-            options.add_option(Option(texts.lesson_option(lesson, progress), id=str(path)))
+            finished = progress is not None and progress[1] and progress[0] >= progress[1]
+            suggest = suggested is None and not finished
+            if suggest:
+                suggested = index
+            options.add_option(Option(texts.lesson_option(lesson, progress, suggest), id=str(path)))
         if options.option_count:
-            options.highlighted = highlighted if highlighted is not None else 0
+            first = highlighted if highlighted is not None else suggested
+            options.highlighted = first or 0
 
     @on(OptionList.OptionSelected, "#lessons")
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -68,7 +75,7 @@ class PickerScreen(TutorScreen):
             lesson = load(spec)
         except LessonError as error:
             self.notify(
-                escape(str(error)), title="Cannot open that lesson", severity="error", timeout=10
+                escape(str(error)), title=t("tui.cannot_open"), severity="error", timeout=10
             )
             return
         self.app.push_screen(LessonScreen(lesson))

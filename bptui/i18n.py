@@ -1,0 +1,136 @@
+"""English and Chinese: the tutor's own words and the texts of the steps.
+
+The language is chosen once at start (`--lang`, else the locale) and read through `t()`. A key
+missing in Chinese falls back to English, never to an error.
+"""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("en", "zh")
+_current = "en"
+
+
+def default_language(environ=os.environ) -> str:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(variable, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(code: str) -> None:
+    global _current
+    _current = code if code in LANGUAGES else "en"
+
+
+def language() -> str:
+    return _current
+
+
+def t(key: str, **values) -> str:
+    text = CATALOG[_current].get(key) or CATALOG["en"][key]
+    return text.format(**values) if values else text
+
+
+def lesson_text(lesson, key: str) -> str:
+    """A lesson's title, summary or narration in the current language, falling back to its own."""
+    translated = lesson.narration.get(_current)
+    if isinstance(translated, dict) and translated.get(key):
+        return translated[key]
+    if key in ("title", "summary"):
+        return getattr(lesson, key)
+    value = lesson.narration.get(key, "")
+    return value if isinstance(value, str) else ""
+
+
+EN = {
+    # --- the steps of a network ---
+    "where": "neuron {j} of layer {layer}",
+    "where_output": "neuron {j} of layer {layer} (output)",
+    "of_sample": ", sample {n}",
+    "asks.z": "{z}, the weighted input of {where}",
+    "asks.a": "{a}, the output of {where} ({activation})",
+    "note.z": "{partials}: ∂z/∂w is the input on that edge.",
+    "asks.loss": "l, the loss of this sample",
+    "asks.dl_dz_softmax": "∂l/∂{z} for {where}: softmax with cross-entropy",
+    "note.softmax": "With softmax and cross-entropy, the chain rule collapses to y − ŷ.",
+    "asks.dl_dy": "∂l/∂{y}: how the loss moves with output {j}",
+    "note.dl_dy": "l = ½ Σ (y − ŷ)², so ∂l/∂y = y − ŷ.",
+    "asks.dl_dz_output": "∂l/∂{z} for {where} (case 1)",
+    "note.case1": "Case 1: {z} feeds the output directly: ∂l/∂{z} = ∂{y}/∂{z} · ∂l/∂{y}.",
+    "asks.gain": "σ'({z}), the gain of the op-amp of {where} ({activation})",
+    "note.gain": "The gain is a constant, fixed by the forward pass: the op-amp is linear.",
+    "asks.sum": "∂l/∂{a}, the weighted sum into the op-amp of {where}",
+    "note.sum": "The op-amp's inputs are ∂l/∂z of the layer after, on the same edges, with the "
+    "same weights as the forward pass.",
+    "asks.dl_dz_hidden": "∂l/∂{z}, the output of the op-amp of {where} (case 2)",
+    "note.case2": "∂l/∂{z} = σ'({z})·Σₖ wₖ·∂l/∂zₖ: the reversed network, one op-amp at a time.",
+    "asks.dl_dw": "∂l/∂{w}, for the weight from {a} into {z}",
+    "note.dl_dw": "∂l/∂{w} = ∂{z}/∂{w} · ∂l/∂{z}: the forward pass gave ∂{z}/∂{w} = {a}, the "
+    "backward pass gave ∂l/∂{z}.",
+    "asks.dl_db": "∂l/∂{b}, for the bias of {z}",
+    "note.dl_db": "∂{z}/∂{b} = 1, so ∂l/∂{b} = ∂l/∂{z}.",
+    "asks.total": "∂L/∂{sym}, summed over the {n} samples",
+    "asks.update": "the new {sym} after one step of gradient descent",
+    "worked.affine": "; then add them and the bias {b}.",
+    "worked.dot": "; then add them.",
+    "worked.sigmoid": "e^−{z} = {e}; now 1 / (1 + that).",
+    "worked.sigmoid_gain": "1 − {a} = {rest}; now multiply by {a}.",
+    "worked.half_squares": "; then half their sum.",
+    "worked.default": "Work out {numbers}.",
+    # --- the steps of a chain-rule graph ---
+    "asks.value": "{name}, the value of node {name}",
+    "asks.local": "∂{node}/∂{parent}, the local derivative on the edge {parent} → {node}",
+    "note.local": "{node} = {expr}: differentiate by {parent}, the others held fixed.",
+    "asks.chain": "∂{out}/∂{name}, how the output moves with {name}",
+    "note.paths": "Paths to {out} ({case}): {paths}",
+    "case2": "case 2: add the paths",
+    "case1": "case 1: one path, one product",
+    "no_path": "No path to {out}.",
+}
+
+ZH = {
+    "where": "第 {layer} 层的第 {j} 个神经元",
+    "where_output": "第 {layer} 层（输出层）的第 {j} 个神经元",
+    "of_sample": "，第 {n} 笔数据",
+    "asks.z": "{z}：{where}的加权输入",
+    "asks.a": "{a}：{where}的输出（{activation}）",
+    "note.z": "{partials}：∂z/∂w 就是这条边上的输入。",
+    "asks.loss": "l：这笔数据的损失",
+    "asks.dl_dz_softmax": "{where}的 ∂l/∂{z}：softmax 配交叉熵",
+    "note.softmax": "softmax 配交叉熵时，链式法则化简为 y − ŷ。",
+    "asks.dl_dy": "∂l/∂{y}：损失随第 {j} 个输出怎样变化",
+    "note.dl_dy": "l = ½ Σ (y − ŷ)²，所以 ∂l/∂y = y − ŷ。",
+    "asks.dl_dz_output": "{where}的 ∂l/∂{z}（情形一）",
+    "note.case1": "情形一：{z} 直接连到输出：∂l/∂{z} = ∂{y}/∂{z} · ∂l/∂{y}。",
+    "asks.gain": "σ'({z})：{where}的运算放大器的增益（{activation}）",
+    "note.gain": "增益是一个常数，由前向传播决定：运算放大器是线性的。",
+    "asks.sum": "∂l/∂{a}：送入{where}的运算放大器的加权和",
+    "note.sum": "运算放大器的输入是下一层的 ∂l/∂z，沿着同样的边，乘上和前向传播相同的权重。",
+    "asks.dl_dz_hidden": "∂l/∂{z}：{where}的运算放大器的输出（情形二）",
+    "note.case2": "∂l/∂{z} = σ'({z})·Σₖ wₖ·∂l/∂zₖ：反过来的网络，一次一个运算放大器。",
+    "asks.dl_dw": "∂l/∂{w}：从 {a} 到 {z} 的权重",
+    "note.dl_dw": "∂l/∂{w} = ∂{z}/∂{w} · ∂l/∂{z}：前向传播给出 ∂{z}/∂{w} = {a}，反向传播给出 ∂l/∂{z}。",
+    "asks.dl_db": "∂l/∂{b}：{z} 的偏置",
+    "note.dl_db": "∂{z}/∂{b} = 1，所以 ∂l/∂{b} = ∂l/∂{z}。",
+    "asks.total": "∂L/∂{sym}：对 {n} 笔数据求和",
+    "asks.update": "一步梯度下降之后新的 {sym}",
+    "worked.affine": "；再把它们和偏置 {b} 相加。",
+    "worked.dot": "；再把它们相加。",
+    "worked.sigmoid": "e^−{z} = {e}；再算 1 / (1 + 它)。",
+    "worked.sigmoid_gain": "1 − {a} = {rest}；再乘上 {a}。",
+    "worked.half_squares": "；再取它们和的一半。",
+    "worked.default": "算出 {numbers}。",
+    "asks.value": "{name}：节点 {name} 的值",
+    "asks.local": "∂{node}/∂{parent}：边 {parent} → {node} 上的局部微分",
+    "note.local": "{node} = {expr}：对 {parent} 微分，其他输入保持不变。",
+    "asks.chain": "∂{out}/∂{name}：输出随 {name} 怎样变化",
+    "note.paths": "到 {out} 的路径（{case}）：{paths}",
+    "case2": "情形二：把各条路径相加",
+    "case1": "情形一：一条路径，一个乘积",
+    "no_path": "没有到 {out} 的路径。",
+}
+
+CATALOG = {"en": EN, "zh": ZH}
