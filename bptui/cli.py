@@ -8,7 +8,7 @@ import sys
 
 from bptui import __version__
 
-COMMANDS = ("key", "check", "schema", "replay")
+COMMANDS = ("key", "check", "schema", "replay", "practice")
 
 
 def _key(args) -> int:
@@ -55,6 +55,28 @@ def _replay(args) -> int:
     return replay_main(args)
 
 
+def _practice(args) -> int:
+    import random
+    from pathlib import Path
+
+    from bptui.practice import generate, parse_shape
+    from bptui.progress import data_dir
+
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+    shape = parse_shape(args.shape)
+    text = generate(shape, args.activation, args.loss, seed)
+    if args.save:
+        Path(args.save).write_text(text, encoding="utf-8")
+        print(f"saved {args.save} (seed {seed}); open it with: bptui {args.save}")
+        return 0
+    name = f"practice-{args.shape}-{args.activation}-{args.loss}-{seed}.toml"
+    path = data_dir() / "practice" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    args.lesson, args.autoplay, args.answers, args.restart = str(path), None, None, False
+    return _tutor(args)
+
+
 def _tutor(args) -> int:
     from bptui.tui.run import run_tutor
 
@@ -87,7 +109,29 @@ def command_parser() -> argparse.ArgumentParser:
     replay.add_argument("--screenshots", metavar="DIR", help="with --tui: an SVG after every step")
     replay.add_argument("--size", default="100x30", metavar="COLSxROWS", help="with --tui")
     replay.set_defaults(run=_replay)
+
+    from bptui.lesson import LOSSES
+
+    practice = sub.add_parser("practice", help="a fresh network with friendly numbers")
+    practice.add_argument("--shape", default="2-2-1", help="sizes from input to output (2-3-2)")
+    practice.add_argument(
+        "--activation", default="sigmoid", choices=("sigmoid", "tanh", "relu", "linear")
+    )
+    practice.add_argument("--loss", default="squared_error", choices=LOSSES)
+    practice.add_argument("--seed", type=int, help="the same seed gives the same lesson")
+    practice.add_argument(
+        "--save", metavar="FILE", help="write the lesson file instead of opening it"
+    )
+    practice.set_defaults(run=_practice)
+    for command in (key, replay, practice):
+        add_language(command)
     return parser
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("en", "zh"), help="the tutor's language (default: from the locale)"
+    )
 
 
 def tutor_parser() -> argparse.ArgumentParser:
@@ -104,6 +148,7 @@ def tutor_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--answers", metavar="FILE", help="with --autoplay: type these answers")
     parser.add_argument("--restart", action="store_true", help="start the lesson from scratch")
+    add_language(parser)
     parser.set_defaults(run=_tutor)
     return parser
 
@@ -115,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         args = tutor_parser().parse_args(argv)
 
+    from bptui.i18n import default_language, set_language
     from bptui.lesson import LessonError
 
+    set_language(getattr(args, "lang", None) or default_language())
     try:
         return args.run(args)
     except LessonError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
+from bptui.i18n import t
 from bptui.notation import given, name_with_subscript, shown, sub
 
 NODE = 12  # a neuron's width
@@ -45,8 +46,8 @@ class _Canvas:
     def line(self, x0: int, y0: int, x1: int, y1: int, style: str) -> None:
         steps = max(abs(x1 - x0), abs(y1 - y0), 1)
         points = [
-            (round(x0 + (x1 - x0) * t / steps), round(y0 + (y1 - y0) * t / steps))
-            for t in range(steps + 1)
+            (round(x0 + (x1 - x0) * i / steps), round(y0 + (y1 - y0) * i / steps))
+            for i in range(steps + 1)
         ]
         for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
             dy = yb - ya
@@ -83,11 +84,6 @@ def draw(session, step, width: int = 78) -> str:
 
 
 GRAPH_NODE = 15
-GRAPH_CAPTIONS = {
-    "values": "Forward: each node is computed from the names on its incoming edges",
-    "local": "Each edge carries its local derivative ∂(node)/∂(input)",
-    "chain": "From the output back: multiply along each path, then add the paths",
-}
 
 
 def draw_graph(session, step, width: int = 78) -> str:
@@ -123,7 +119,7 @@ def draw_graph(session, step, width: int = 78) -> str:
     starts = [i * (GRAPH_NODE + gap) for i in range(len(columns))]
     canvas = _Canvas(starts[-1] + GRAPH_NODE, height + 1)
     for x, column in zip(starts, columns, strict=True):
-        canvas.put(x, 0, "inputs" if column and column[0] in inputs else "", MUTED)
+        canvas.put(x, 0, t("diagram.inputs") if column and column[0] in inputs else "", MUTED)
 
     used = set(step.edges)
     edges = [(p, child) for child, ps in parents.items() for p in ps]
@@ -153,7 +149,7 @@ def draw_graph(session, step, width: int = 78) -> str:
             grad = "1" if name == out else known(f"chain.{name}") or "?"
             rows.append(f"∂{out}/∂{name} = {grad}")
         elif name == out:
-            rows.append("(the output)")
+            rows.append(t("diagram.the_output"))
         current = name == step.node
         for i, text in enumerate(rows):
             canvas.put(
@@ -162,7 +158,7 @@ def draw_graph(session, step, width: int = 78) -> str:
                 _pad(text, GRAPH_NODE),
                 CURRENT if current else NODE_STYLE,
             )
-    return canvas.markup().rstrip("\n") + f"\n[{MUTED}]{GRAPH_CAPTIONS[step.phase]}[/]"
+    return canvas.markup().rstrip("\n") + f"\n[{MUTED}]{t('diagram.' + step.phase)}[/]"
 
 
 def draw_network(session, step, width: int = 78) -> str:
@@ -193,7 +189,7 @@ def draw_network(session, step, width: int = 78) -> str:
         f"{name_with_subscript(n)} {given(v).strip('()')}"
         for n, v in zip(lesson.inputs, x_values, strict=True)
     ]
-    input_width = max(6, *(cell_len(t) for t in inputs))
+    input_width = max(6, *(cell_len(text) for text in inputs))
     fixed = input_width + NODE * len(widths) + TARGET + 2
     gap = min(max((width - fixed) // len(widths), MIN_GAP), MAX_GAP)
     starts = [0]
@@ -203,10 +199,16 @@ def draw_network(session, step, width: int = 78) -> str:
     canvas = _Canvas(target_x + TARGET, total_height + 1)
 
     last = len(widths)
-    titles = ["inputs", *[("output" if i == last else f"layer {i}") for i in range(1, last + 1)]]
+    titles = [
+        t("diagram.inputs"),
+        *[
+            t("diagram.output") if i == last else t("diagram.layer", n=i)
+            for i in range(1, last + 1)
+        ],
+    ]
     for x, title in zip(starts, titles, strict=True):
         canvas.put(x, 0, title, MUTED)
-    canvas.put(target_x, 0, "∂l/∂y" if backward else "target", MUTED)
+    canvas.put(target_x, 0, "∂l/∂y" if backward else t("diagram.target"), MUTED)
 
     # Edges first, the step's own edges last so they sit on top.
     used = set(step.edges)
@@ -272,9 +274,5 @@ def draw_network(session, step, width: int = 78) -> str:
         else:
             text = f"ŷ{sub(j)} {given(target)}"
         canvas.put(target_x - 1, y, " " + text, MUTED if not backward else "")
-    caption = (
-        "Reversed network, run from the output: each ◁ op-amp multiplies Σ w·δ by its gain σ'(z)"
-        if backward
-        else "Forward: z = Σ w·a + b, then a = σ(z); each a is ∂z/∂w for the edges it feeds"
-    )
+    caption = t("diagram.backward") if backward else t("diagram.forward")
     return canvas.markup().rstrip("\n") + f"\n[{MUTED}]{caption}[/]"

@@ -130,12 +130,15 @@ def build_steps(lesson: GraphLesson, trace: GraphTrace | None = None) -> list[St
             tree = term if tree == ("num", 0.0) else ("bin", "+", tree, term)
         numbers = expr.to_text(tree, {o.symbol: shown(o.value, d) for o in operands})
         found = paths(trace, name, out)
-        lines = []
+        lines, path_products = [], []
         for path in found[:MAX_PATHS_SHOWN]:
             factors = [trace.local[(b, a)] for a, b in zip(path, path[1:], strict=False)]
             product = math.prod(factors)
+            path_products.append(shown(product, d))
             lines.append(f"{' → '.join(path)}: " + "·".join(shown(f, d) for f in factors)
                          + f" = {shown(product, d)}")  # fmt: skip
+        products_text = " + ".join(path_products)
+        worked = t("worked.paths", products=products_text) if found else t("no_path", out=out)
         case = t("case2") if len(found) > 1 else t("case1")
         joined = "; ".join(lines)
         note = t("note.paths", out=out, case=case, paths=joined) if found else t("no_path", out=out)
@@ -147,5 +150,5 @@ def build_steps(lesson: GraphLesson, trace: GraphTrace | None = None) -> list[St
         add("chain", "chain", f"chain.{name}", f"∂{out}/∂{name}", tree, trace.gradients[name],
             t("asks.chain", out=out, name=name), numbers, operands,
             node=name, edges=tuple((name, c) for c in children), note=note, mistakes=mistakes,
-            hints=(rule_hint("chain"), joined or t("worked.default", numbers=numbers)))  # fmt: skip
+            hints=(rule_hint("chain"), worked))  # fmt: skip
     return steps

@@ -89,6 +89,18 @@ EN = {
     "case2": "case 2: add the paths",
     "case1": "case 1: one path, one product",
     "no_path": "No path to {out}.",
+    "worked.paths": "The products along the paths: {products}; add them.",
+    # --- the diagram ---
+    "diagram.inputs": "inputs",
+    "diagram.layer": "layer {n}",
+    "diagram.output": "output",
+    "diagram.target": "target",
+    "diagram.the_output": "(the output)",
+    "diagram.forward": "Forward: z = Σ w·a + b, then a = σ(z); each a is ∂z/∂w for the edges it feeds",
+    "diagram.backward": "Reversed network, run from the output: each ◁ op-amp multiplies Σ w·δ by its gain σ'(z)",
+    "diagram.values": "Forward: each node is computed from the names on its incoming edges",
+    "diagram.local": "Each edge carries its local derivative ∂(node)/∂(input)",
+    "diagram.chain": "From the output back: multiply along each path, then add the paths",
 }
 
 ZH = {
@@ -131,6 +143,17 @@ ZH = {
     "case2": "情形二：把各条路径相加",
     "case1": "情形一：一条路径，一个乘积",
     "no_path": "没有到 {out} 的路径。",
+    "worked.paths": "各条路径上的乘积：{products}；把它们加起来。",
+    "diagram.inputs": "输入",
+    "diagram.layer": "第 {n} 层",
+    "diagram.output": "输出层",
+    "diagram.target": "目标",
+    "diagram.the_output": "（输出）",
+    "diagram.forward": "前向：z = Σ w·a + b，然后 a = σ(z)；每个 a 是它连出的边上的 ∂z/∂w",
+    "diagram.backward": "反过来的网络，从输出开始：每个 ◁ 运算放大器把 Σ w·δ 乘上增益 σ'(z)",
+    "diagram.values": "前向：每个节点由它输入边上的名字算出",
+    "diagram.local": "每条边上是它的局部微分 ∂(节点)/∂(输入)",
+    "diagram.chain": "从输出往回：沿每条路径相乘，再把路径相加",
 }
 
 CATALOG = {"en": EN, "zh": ZH}

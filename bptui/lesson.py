@@ -526,7 +526,7 @@ def _locate(text: str, where: str) -> int | None:
     key = None
     for part in where.split("."):
         name, _, index = part.partition("[")
-        if name in ("layers", "samples") and index:  # [[network.layers]] tables, counted from 1
+        if name in ("layers", "samples", "nodes") and index:  # [[network.layers]], from 1
             section.append(name)
             header = "[[" + ".".join(section) + "]]"
             start = _header_line(lines, header, int(index.split("]")[0]), after=start or 0)

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bptui.answers import Verdict, grade
-from bptui.lesson import PHASES, Lesson
+from bptui.lesson import Lesson
 from bptui.progress import Progress, StepRecord, Store
 from bptui.steps import Step
 
@@ -138,7 +138,7 @@ class Session:
     def summary(self) -> tuple[dict[str, Counter], Counter]:
         """Outcomes per phase (in lesson order), and how often each known mistake was made."""
         phases: dict[str, Counter] = {
-            p: Counter() for p in PHASES if any(s.phase == p for s in self.steps)
+            p: Counter() for p in dict.fromkeys(s.phase for s in self.steps)
         }
         mistakes: Counter = Counter()
         for step in self.steps:

@@ -115,3 +115,30 @@ def test_a_whole_lesson_walked_through_replay(snap_compare, tmp_path):
 
     app = TutorApp(lesson, autoplay=0.001, answers=answers, cursor_blink=False, persist=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=run)
+
+
+@pytest.fixture
+def chinese():
+    from bptui.i18n import set_language
+
+    set_language("zh")
+    yield
+    set_language("en")
+
+
+def test_chinese_throughout(snap_compare, chinese):
+    """--lang zh: the tutor's words, the step texts, the lesson's narration and the key bar."""
+    assert snap_compare(
+        lecture_app(), terminal_size=(100, 30), run_before=reveal_until("s1.backward.L2.n1.sum")
+    )
+
+
+def test_chain_rule_graph_lesson(snap_compare):
+    """Case 2: the path products on the card, the graph drawn backwards from the output."""
+
+    async def run(pilot):
+        await reveal_until("chain.s")(pilot)
+        await pilot.press("f2", "f2")
+
+    app = TutorApp(load("02-chain-rule-case-2"), cursor_blink=False)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run)
