@@ -121,6 +121,24 @@ def first_frame_cpu(env, marker: str, *program: str) -> float:
         term.close()
 
 
+def first_frame_instructions(env, marker: str, *program: str) -> int:
+    """Instructions executed until the first frame (valgrind): the same count on every run."""
+    out = Path(tempfile.mkdtemp(prefix="bptui-bench-")) / "callgrind.out"
+    report = out.with_name("cpu")
+    argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+            str(HERE / "first_frame_cpu.py"), marker, *program]  # fmt: skip
+    term = Terminal(argv, dict(env, FIRST_FRAME_REPORT=str(report)))
+    try:
+        while term.process.poll() is None:
+            term.drain()
+    finally:
+        term.close()
+    for line in out.read_text().splitlines():
+        if line.startswith(("summary:", "totals:")):
+            return int(line.split()[1])
+    raise RuntimeError("callgrind wrote no total")
+
+
 def measure_answer_work(env, runs: int = 60) -> float:
     """The tutor's own work for one answer, in process: grade, save, move on, redraw the text."""
     os.environ["XDG_DATA_HOME"] = env["XDG_DATA_HOME"]
@@ -151,6 +169,11 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions to the first frame under valgrind (slow, but exact)",
+    )
     args = parser.parse_args()
     env = dict(
         os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30", TEXTUAL_ANIMATIONS="none"
@@ -178,6 +201,11 @@ def main() -> int:
     cpu_ratio = statistics.median(cpu_tutor) / statistics.median(cpu_minimal)
     print(f"first frame, CPU time   minimal app  {ms(cpu_minimal)}")
     print(f"first frame, CPU time   bptui        {ms(cpu_tutor)}   ratio {cpu_ratio:.2f}×")
+    if args.instructions:
+        mine = first_frame_instructions(env, "The lecture", "-m", "bptui", "lecture-example")
+        theirs = first_frame_instructions(env, "minimal app ready", str(HERE / "minimal_app.py"))
+        print(f"first frame, instructions  minimal {theirs / 1e6:.0f} M  bptui {mine / 1e6:.0f} M"
+              f"   ratio {mine / theirs:.2f}×")  # fmt: skip
     print(f"steps ready   bptui (step 1/67 shown){ms([t[1] for t in tutor])}")
     print(f"keypress → render  minimal app       {ms([m[1] for m in minimal])}")
     print(f"keypress → render  bptui answer      {ms([t[2] for t in tutor])}")

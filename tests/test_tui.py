@@ -23,8 +23,8 @@ async def test_first_frame_shows_the_title_and_step_1_of_n():
     app = lecture_app()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await ready(pilot)
-        assert "The lecture's example network" in text_of(screen, "#title")
-        assert "step 1/67" in text_of(screen, "#status")
+        assert "The lecture's example network" in text_of(screen, "#topbar")
+        assert "step 1/67" in text_of(screen, "#topbar")
         assert "z₁ = 1·1 + (−2)·(−1) + 1" in text_of(screen, "#card")
         assert "introduction" not in text_of(screen, "#card")  # the intro itself, not a gate
         assert "two hidden layers" in text_of(screen, "#card")
@@ -36,11 +36,11 @@ async def test_right_answer_moves_on_and_wrong_answer_is_diagnosed():
         screen = await ready(pilot)
         await answer(pilot, "4")
         assert "Right" in text_of(screen, "#feedback")
-        assert "step 2/67" in text_of(screen, "#status")
+        assert "step 2/67" in text_of(screen, "#topbar")
         await answer(pilot, "4")  # a₁ asked, z₁ given
         feedback = text_of(screen, "#feedback")
         assert "✗" in feedback and "a and z mixed up" in feedback
-        assert "step 2/67" in text_of(screen, "#status")
+        assert "step 2/67" in text_of(screen, "#topbar")
 
 
 async def test_arithmetic_is_typed_and_accepted():
@@ -112,7 +112,7 @@ async def test_command_palette_jumps_to_a_step():
         await pilot.press("enter")
         await pilot.pause()
         assert screen.session.step.id == "s1.loss"
-        assert "step 13/67" in text_of(screen, "#status")
+        assert "step 13/67" in text_of(screen, "#topbar")
 
 
 async def test_progress_survives_quitting_and_resumes_on_the_same_step():

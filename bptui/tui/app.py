@@ -12,7 +12,7 @@ from dataclasses import replace
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
@@ -82,6 +82,7 @@ class LessonScreen(TutorScreen):
         super().__init__()
         self.lesson = lesson
         self.session = None
+        self.topbar_width = 0
         self.start_afresh = restart
         self.feedback = ""
         self.restart_asked = 0.0
@@ -91,9 +92,7 @@ class LessonScreen(TutorScreen):
         self.paused = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="topbar"):
-            yield Static(escape(lesson_text(self.lesson, "title")), id="title")
-            yield Static(texts.status_loading(), id="status")
+        yield Static(self.topbar(), id="topbar")
         with Vertical(id="main"):
             with ScrollableContainer(id="diagram-box"):
                 yield Static(id="diagram")
@@ -149,12 +148,22 @@ class LessonScreen(TutorScreen):
         if session is None:
             return
         step = session.step
-        self.query_one("#status", Static).update(texts.status(session))
+        self.query_one("#topbar", Static).update(self.topbar())
         width = max(self.query_one("#diagram-box").size.width - 2, MIN_WIDTH - 4)
         self.query_one("#diagram", Static).update(draw(session, step, width))
         self.query_one("#card", Static).update(texts.card(session))
         self.query_one("#feedback", Static).update(self.feedback)
         self.query_one("#answer", Input).placeholder = texts.placeholder(session)
+
+    def topbar(self) -> str:
+        self.topbar_width = self.app.size.width
+        status = texts.status(self.session) if self.session else texts.status_loading()
+        return texts.topbar(lesson_text(self.lesson, "title"), status, self.topbar_width - 2)
+
+    def on_resize(self, event: Resize) -> None:
+        super().on_resize(event)
+        if self.is_mounted and event.size.width != self.topbar_width:
+            self.query_one("#topbar", Static).update(self.topbar())
 
     def on_screen_resume(self) -> None:
         self.show()
@@ -304,7 +313,26 @@ class LessonScreen(TutorScreen):
         self.show()
 
 
-class SummaryScreen(ModalScreen[bool]):
+class Dialog(ModalScreen):
+    """A box over the lesson: the summary or the help."""
+
+    DEFAULT_CSS = """
+    Dialog {
+        align: center middle;
+    }
+    Dialog .dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+
+class SummaryScreen(Dialog):
     BINDINGS = [
         Binding("escape,enter,f8", "close", "Back to the lesson", id="close"),
         Binding("ctrl+r", "restart", "Restart the lesson", id="restart_lesson"),
@@ -327,7 +355,7 @@ class SummaryScreen(ModalScreen[bool]):
         self.dismiss(True)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog):
     BINDINGS = [Binding("escape,f1,enter", "close", "Close", id="close_help")]
 
     def __init__(self):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,11 +16,24 @@ from bptui.tui.app import LessonScreen, TutorScreen, escape
 
 
 class PickerScreen(TutorScreen):
+    # Here rather than in app.tcss: a lesson's first frame need not parse the picker's styles.
+    DEFAULT_CSS = """
+    PickerScreen #lessons {
+        height: 1fr;
+        margin: 1 1 0 1;
+    }
+    PickerScreen #path {
+        margin: 0 1;
+    }
+    PickerScreen #picker-hint {
+        padding: 0 2;
+        color: $text-muted;
+    }
+    """
     BINDINGS = [Binding("f1", "app.help", "Help", id="help")]
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="topbar"):
-            yield Static(t("tui.picker_title"), id="title")
+        yield Static(f"[b]{t('tui.picker_title')}[/]", id="topbar")
         with Vertical(id="main"):
             yield OptionList(id="lessons")
             yield Static(t("tui.picker_hint"), id="picker-hint")

@@ -5,6 +5,8 @@ Formatting only: every number arrives already computed (and rounded) from the st
 
 from __future__ import annotations
 
+import re
+
 from bptui.glossary import MISTAKES, mistake, phase_name, phase_title
 from bptui.i18n import CATALOG, lesson_text, t
 
@@ -204,6 +206,19 @@ def escape(text: str) -> str:
 
 def help_text() -> str:
     return t("tui.help")
+
+
+_MARKUP = re.compile(r"\[/?[$a-z][^\]]*\]")  # our own tags: [b], [$success], [/]
+
+
+def topbar(title: str, status: str, width: int) -> str:
+    """The lesson's title on the left, the status on the right, in one line of `width` cells."""
+    from rich.cells import cell_len, set_cell_size
+
+    room = max(width - cell_len(_MARKUP.sub("", status)) - 2, 8)
+    title = set_cell_size(title, room).rstrip() if cell_len(title) > room else title
+    padding = " " * max(room - cell_len(title), 0)
+    return f"[b]{escape(title)}[/]{padding}  {status}"
 
 
 def status_loading() -> str:
