@@ -66,21 +66,27 @@ class Sample:
     target: tuple[float, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class LessonInfo:
+    """What every kind of lesson has besides its content: how it is shown, where it came from."""
+
+    summary: str = ""
+    decimals: int = DEFAULT_DECIMALS
+    narration: dict = field(default_factory=dict)  # phase → text; "zh"/"en" → such a table
+    source: str = "<lesson>"
+    name: str = "lesson"
+    text: str = ""  # the file as read, so progress can tell when a lesson has changed
+
+
 @dataclass(frozen=True)
-class Lesson:
+class Lesson(LessonInfo):
     title: str
     inputs: tuple[str, ...]
     layers: tuple[Layer, ...]
     loss: str
     learning_rate: float
     samples: tuple[Sample, ...]
-    summary: str = ""
-    decimals: int = DEFAULT_DECIMALS
     ask: tuple[str, ...] = PHASES
-    narration: dict[str, str] = field(default_factory=dict)
-    source: str = "<lesson>"
-    name: str = "lesson"
-    text: str = ""  # the file as read, so progress can tell when a lesson has changed
 
     @property
     def output(self) -> Layer:
@@ -96,18 +102,12 @@ class GraphNode:
 
 
 @dataclass(frozen=True)
-class GraphLesson:
+class GraphLesson(LessonInfo):
     title: str
     inputs: tuple[tuple[str, float], ...]
     nodes: tuple[GraphNode, ...]
     output: str
-    summary: str = ""
-    decimals: int = DEFAULT_DECIMALS
     ask: tuple[str, ...] = GRAPH_PHASES
-    narration: dict[str, str] = field(default_factory=dict)
-    source: str = "<lesson>"
-    name: str = "lesson"
-    text: str = ""
 
     samples = ()  # a graph has no training samples
 

@@ -12,9 +12,9 @@ from bptui.answers import grade
 from bptui.cli import main
 from bptui.i18n import default_language, set_language, t
 from bptui.lesson import GraphLesson, load, shipped_lessons
-from bptui.tui.app import SummaryScreen, TutorApp
+from bptui.tui.app import TutorApp
 
-from .tui_helpers import ready
+from .tui_helpers import ready, until_summary
 
 CASE_2 = """\
 title = "Chain rule, case 2: two paths"
@@ -178,10 +178,7 @@ async def test_curriculum_lessons_play_through_in_the_tutor(name):
     app = TutorApp(load(name), autoplay=0.001, cursor_blink=False, persist=False)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await ready(pilot)
-        for _ in range(500):
-            if isinstance(app.screen, SummaryScreen):
-                break
-            await pilot.pause(0.01)
+        await until_summary(pilot)
         assert screen.session.finished and screen.session.score().first_try == len(
             screen.session.steps
         )

@@ -11,10 +11,9 @@ from textual.widgets import Input
 from bptui import steps
 from bptui.cli import main
 from bptui.progress import data_dir
-from bptui.tui.app import SummaryScreen
 
 from .conftest import LECTURE
-from .tui_helpers import answer, lecture_app, ready
+from .tui_helpers import answer, lecture_app, ready, until_summary
 
 
 def key_answers(lesson) -> dict[str, str]:
@@ -157,11 +156,7 @@ async def test_autoplay_plays_the_whole_lesson_by_itself():
     app = lecture_app(autoplay=0.01, persist=False)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await ready(pilot)
-        for _ in range(500):
-            if isinstance(app.screen, SummaryScreen):
-                break
-            await pilot.pause(0.02)
-        assert isinstance(app.screen, SummaryScreen)
+        await until_summary(pilot)
         assert screen.session.score().first_try == 67
 
 

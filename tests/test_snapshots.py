@@ -9,7 +9,7 @@ import pytest
 from bptui.lesson import load
 from bptui.tui.app import TutorApp
 
-from .tui_helpers import lecture_app, ready
+from .tui_helpers import lecture_app, ready, until_summary
 
 ZH = Path(__file__).parent / "lessons" / "zh-example.toml"
 
@@ -97,7 +97,6 @@ def test_a_whole_lesson_walked_through_replay(snap_compare, tmp_path):
     """An answers file with the key's values, played into the real tutor: the summary at the end."""
     from bptui import steps
     from bptui.answers_file import load_answers
-    from bptui.tui.app import SummaryScreen
 
     lesson = load("lecture-example")
     lines = ["[answers]"] + [f'"{s.id}" = "{s.shown}"' for s in steps.asked(steps.build(lesson))]
@@ -106,10 +105,7 @@ def test_a_whole_lesson_walked_through_replay(snap_compare, tmp_path):
 
     async def run(pilot):
         await ready(pilot)
-        for _ in range(1000):
-            if isinstance(pilot.app.screen, SummaryScreen):
-                break
-            await pilot.pause(0.01)
+        await until_summary(pilot)
         pilot.app.clear_notifications()  # the autoplay toast's timing depends on the machine
         await pilot.pause()
 

@@ -27,3 +27,14 @@ async def answer(pilot, text: str) -> None:
     await pilot.press(*text) if text else None
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def until_summary(pilot) -> None:
+    """Wait until the summary screen opens (the end of a lesson played by itself)."""
+    from bptui.tui.app import SummaryScreen
+
+    for _ in range(1000):
+        if isinstance(pilot.app.screen, SummaryScreen):
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the lesson never reached its summary")
