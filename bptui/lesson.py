@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
@@ -49,8 +50,7 @@ class LessonError(Exception):
         return f"{place}: {self.where + ': ' if self.where else ''}{self.message}"
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):  # NamedTuple, not dataclass: cheaper to define, on the first frame's path
     activation: str
     weights: tuple[tuple[float, ...], ...]  # row j = the weights into neuron j
     biases: tuple[float, ...]
@@ -60,8 +60,7 @@ class Layer:
         return len(self.biases)
 
 
-@dataclass(frozen=True)
-class Sample:
+class Sample(NamedTuple):
     x: tuple[float, ...]
     target: tuple[float, ...]
 
@@ -93,8 +92,7 @@ class Lesson(LessonInfo):
         return self.layers[-1]
 
 
-@dataclass(frozen=True)
-class GraphNode:
+class GraphNode(NamedTuple):
     name: str
     expr: str  # as written in the file
     tree: tuple  # parsed (bptui.expr)

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import ScrollableContainer, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from bptui.i18n import lesson_text, t
 from bptui.lesson import Lesson
@@ -111,7 +111,7 @@ class LessonScreen(TutorScreen):
 
     async def after_first_frame(self) -> None:
         self.prepare()
-        await self.mount(Footer())
+        await self.mount(footer())
         self.refresh_bindings()  # the footer listens from its mount on
 
     @work(thread=True, exclusive=True, group="prepare")
@@ -313,6 +313,12 @@ class LessonScreen(TutorScreen):
         self.show()
 
 
+def footer():
+    from textual.widgets import Footer  # not needed for the first frame
+
+    return Footer()
+
+
 class Dialog(ModalScreen):
     """A box over the lesson: the summary or the help."""
 
@@ -346,7 +352,7 @@ class SummaryScreen(Dialog):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(texts.summary(self.session), id="summary")
-        yield Footer()
+        yield footer()
 
     def action_close(self) -> None:
         self.dismiss(False)
@@ -365,7 +371,7 @@ class HelpScreen(Dialog):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
             yield Static(texts.help_text(), id="help")
-        yield Footer()
+        yield footer()
 
     def action_close(self) -> None:
         self.dismiss(None)
