@@ -12,6 +12,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 
 from bptui.i18n import t
+from bptui.lesson import GraphLesson
 from bptui.notation import given, name_with_subscript, shown, sub
 
 NODE = 12  # a neuron's width
@@ -78,7 +79,7 @@ def _pad(text: str, width: int) -> str:
 
 def draw(session, step, width: int = 78) -> str:
     """The diagram for `step` in about `width` columns, with the values the learner knows so far."""
-    if hasattr(session.lesson, "nodes"):
+    if isinstance(session.lesson, GraphLesson):
         return draw_graph(session, step, width)
     return draw_network(session, step, width)
 

@@ -90,6 +90,7 @@ EN = {
     "case1": "case 1: one path, one product",
     "no_path": "No path to {out}.",
     "worked.paths": "The products along the paths: {products}; add them.",
+    "progress.unsaved": "Your progress cannot be saved in {where} ({why}); this session goes on without saving.",
     # --- the diagram ---
     "diagram.inputs": "inputs",
     "diagram.layer": "layer {n}",
@@ -144,6 +145,7 @@ ZH = {
     "case1": "情形一：一条路径，一个乘积",
     "no_path": "没有到 {out} 的路径。",
     "worked.paths": "各条路径上的乘积：{products}；把它们加起来。",
+    "progress.unsaved": "进度无法保存到 {where}（{why}）；本次会继续，但不会保存。",
     "diagram.inputs": "输入",
     "diagram.layer": "第 {n} 层",
     "diagram.output": "输出层",

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bptui.answers import Verdict, grade
+from bptui.i18n import t
 from bptui.lesson import Lesson
 from bptui.progress import Progress, StepRecord, Store
 from bptui.steps import Step
@@ -41,6 +42,7 @@ class Session:
         else:
             self.progress, self.notice = Progress(lesson=lesson.source, fingerprint=""), None
         self.progress.position = min(max(self.progress.position, 0), len(self.steps) - 1)
+        self.save_failed = False
 
     # --- where we are ---
 
@@ -89,10 +91,12 @@ class Session:
         )
         record.correct = verdict.correct
         self.save()
-        if self.store:
-            self.store.append_answer(
-                self.progress, step.id, text, first=not graded_before and not verdict.invalid
-            )
+        if self.store and not self.save_failed:
+            try:
+                first = not graded_before and not verdict.invalid
+                self.store.append_answer(self.progress, step.id, text, first=first)
+            except OSError as error:
+                self.could_not_save(error)
         return verdict
 
     def hint(self) -> str | None:
@@ -126,8 +130,16 @@ class Session:
 
     def save(self) -> None:
         self.progress.total = len(self.steps)
-        if self.store:
-            self.store.save(self.progress)
+        if self.store and not self.save_failed:
+            try:
+                self.store.save(self.progress)
+            except OSError as error:
+                self.could_not_save(error)
+
+    def could_not_save(self, error: OSError) -> None:
+        """A full disk or an unwritable data folder: say so once, and carry on in memory."""
+        self.save_failed = True
+        self.notice = t("progress.unsaved", where=str(self.store.root), why=error.strerror or error)
 
     # --- how it went ---
 

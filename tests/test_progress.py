@@ -80,3 +80,18 @@ def test_peek_reads_without_touching(lecture):
     session.store.path.write_text("garbage", encoding="utf-8")
     assert session.store.peek() is None
     assert session.store.path.read_text(encoding="utf-8") == "garbage"
+
+
+def test_an_unwritable_data_folder_is_reported_once_and_the_lesson_goes_on(
+    lecture, tmp_path, monkeypatch
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    session = make(lecture)
+    assert session.answer("4").correct
+    assert "cannot be saved" in session.notice
+    session.notice = None
+    session.go(1)
+    assert session.answer("0.98").correct and session.notice is None  # said once
+    assert session.score().first_try == 2

@@ -288,3 +288,15 @@ async def test_progress_file_is_valid_json_after_every_answer():
             data = json.loads(saved.read_text(encoding="utf-8"))
             assert data["total"] == 67
         assert data["position"] == 3
+
+
+async def test_progress_that_cannot_be_saved_is_a_notice_not_a_crash(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await answer(pilot, "4")
+        assert screen.session.position == 1
+        assert any("cannot be saved" in n.message for n in app._notifications)

@@ -24,10 +24,6 @@ from bptui.tui import texts
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 
 
-def escape(text: str) -> str:
-    return text.replace("[", r"\[")
-
-
 def localize_bindings(node) -> None:
     """The key bar's words in the current language: each binding with an id has a translation."""
     table = node._bindings.key_to_bindings
@@ -133,8 +129,6 @@ class LessonScreen(TutorScreen):
         self.session = session
         if self.start_afresh:
             session.restart()
-        if session.notice:
-            self.notify(session.notice, title=t("tui.progress"), severity="warning", timeout=10)
         self.show()
         if self.autoplay is not None:
             self.start_autoplay()
@@ -154,6 +148,14 @@ class LessonScreen(TutorScreen):
         self.query_one("#card", Static).update(texts.card(session))
         self.query_one("#feedback", Static).update(self.feedback)
         self.query_one("#answer", Input).placeholder = texts.placeholder(session)
+        if session.notice:  # e.g. progress that could not be saved: said once
+            self.notify(
+                texts.escape(session.notice),
+                title=t("tui.progress"),
+                severity="warning",
+                timeout=10,
+            )
+            session.notice = None
 
     def topbar(self) -> str:
         self.topbar_width = self.app.size.width

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from bptui.i18n import t
 from bptui.lesson import LessonError, load, shipped_lessons
 from bptui.tui import texts
-from bptui.tui.app import LessonScreen, TutorScreen, escape
+from bptui.tui.app import LessonScreen, TutorScreen
 
 
 class PickerScreen(TutorScreen):
@@ -88,7 +88,7 @@ class PickerScreen(TutorScreen):
             lesson = load(spec)
         except LessonError as error:
             self.notify(
-                escape(str(error)), title=t("tui.cannot_open"), severity="error", timeout=10
+                texts.escape(str(error)), title=t("tui.cannot_open"), severity="error", timeout=10
             )
             return
         self.app.push_screen(LessonScreen(lesson))
