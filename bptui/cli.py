@@ -73,6 +73,7 @@ def _practice(args) -> int:
     path = data_dir() / "practice" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    # Open it in the tutor like any lesson file, so progress and attempt records work as usual.
     args.lesson, args.autoplay, args.answers, args.restart = str(path), None, None, False
     return _tutor(args)
 
@@ -169,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     except LessonError as error:
         print(f"bptui: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
     except BrokenPipeError:
         sys.stderr.close()  # a closed pipe (e.g. `| head`) is not an error worth a traceback
         return 0
+    except OSError as error:  # a file that cannot be written, a full disk
+        print(f"bptui: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

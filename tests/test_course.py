@@ -227,3 +227,9 @@ def test_practice_networks_keep_their_gradients(activation, loss, tmp_path):
 def test_practice_refuses_a_bad_shape(capsys):
     assert main(["practice", "--shape", "2-x", "--save", "nowhere.toml"]) == 2
     assert "--shape" in capsys.readouterr().err
+
+
+def test_practice_save_to_an_unwritable_place_is_a_message(tmp_path, capsys):
+    assert main(["practice", "--seed", "1", "--save", str(tmp_path / "missing" / "x.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "missing" in err and "Traceback" not in err
