@@ -233,3 +233,12 @@ def test_practice_save_to_an_unwritable_place_is_a_message(tmp_path, capsys):
     assert main(["practice", "--seed", "1", "--save", str(tmp_path / "missing" / "x.toml")]) == 2
     err = capsys.readouterr().err
     assert "missing" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["01-chain-rule-case-1", "02-chain-rule-case-2"])
+def test_every_graph_step_follows_from_its_operands(name):
+    from bptui.expr import evaluate
+
+    for step in steps.build(load(name)):
+        exact = evaluate(step.expression, {o.symbol: o.value for o in step.operands})
+        assert exact == pytest.approx(step.value, rel=1e-12, abs=1e-15), step.id
