@@ -273,27 +273,28 @@ class _Validator:
         if isinstance(data, dict) and "graph" in data:
             return self.graph_lesson(data, name, optional)
         top = self.table(data, "lesson", ("title", "network", "training"), optional)
-        title = self.string(top["title"], "title").strip()
-        if not title:
-            raise self.fail("title", "must not be empty")
         inputs, layers = self.network(top["network"])
         loss, rate, samples = self.training(top["training"], len(inputs), layers)
-        decimals, ask, narration = self.tutor_options(top, PHASES)
         return Lesson(
-            title=title,
-            summary=self.string(top.get("summary", ""), "summary").strip(),
+            **self.common(top, name, PHASES),
             inputs=inputs,
             layers=layers,
             loss=loss,
             learning_rate=rate,
             samples=samples,
-            decimals=decimals,
-            ask=ask,
-            narration=narration,
-            source=self.source,
-            name=name,
-            text=self.text,
         )
+
+    def common(self, top: dict, name: str, phases: tuple[str, ...]) -> dict:
+        """The fields every kind of lesson has: title, summary, display, tutor and narration."""
+        title = self.string(top["title"], "title").strip()
+        if not title:
+            raise self.fail("title", "must not be empty")
+        decimals, ask, narration = self.tutor_options(top, phases)
+        summary = self.string(top.get("summary", ""), "summary").strip()
+        return {
+            "title": title, "summary": summary, "decimals": decimals, "ask": ask,
+            "narration": narration, "source": self.source, "name": name, "text": self.text,
+        }  # fmt: skip
 
     def network(self, data: object) -> tuple[tuple[str, ...], tuple[Layer, ...]]:
         network = self.table(data, "network", ("inputs", "layers"))
@@ -398,9 +399,6 @@ class _Validator:
         from bptui import expr
 
         top = self.table(data, "lesson", ("title", "graph"), optional)
-        title = self.string(top["title"], "title").strip()
-        if not title:
-            raise self.fail("title", "must not be empty")
         graph = self.table(top["graph"], "graph", ("inputs", "output", "nodes"))
         raw_inputs = graph["inputs"]
         if not isinstance(raw_inputs, dict) or not raw_inputs:
@@ -451,19 +449,11 @@ class _Validator:
                 f"'{output}' is not a node (nodes: {', '.join(n.name for n in nodes)})",
             )
         self.evaluable(inputs, nodes, expr)
-        decimals, ask, narration = self.tutor_options(top, GRAPH_PHASES)
         return GraphLesson(
-            title=title,
+            **self.common(top, name, GRAPH_PHASES),
             inputs=tuple(inputs),
             nodes=tuple(nodes),
             output=output,
-            summary=self.string(top.get("summary", ""), "summary").strip(),
-            decimals=decimals,
-            ask=ask,
-            narration=narration,
-            source=self.source,
-            name=name,
-            text=self.text,
         )
 
     def identifier(self, value: object, where: str, expr) -> str:
