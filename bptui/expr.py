@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
+from bptui.i18n import t
+
 MAX_LENGTH = 200
 MAX_DEPTH = 40
 MAX_EXPONENT = 1000
@@ -53,9 +55,9 @@ def parse(text: str) -> tuple:
     """The expression tree of `text` (nested tuples)."""
     text = normalize(text)
     if not text:
-        raise ExprError("type a number or a calculation")
+        raise ExprError(t("expr.empty"))
     if len(text) > MAX_LENGTH:
-        raise ExprError(f"too long (at most {MAX_LENGTH} characters)")
+        raise ExprError(t("expr.too_long", n=MAX_LENGTH))
     tokens = []
     at = 0
     while at < len(text):
@@ -63,14 +65,14 @@ def parse(text: str) -> tuple:
         if not match or match.end() == at:
             if text[at:].strip() == "":
                 break
-            raise ExprError(f"cannot read '{text[at:].strip()[:10]}'")
+            raise ExprError(t("expr.cannot_read", text=text[at:].strip()[:10]))
         kind = match.lastgroup
         tokens.append((kind, match.group(kind)))
         at = match.end()
     parser = _Parser(tokens)
     tree = parser.expression(0)
     if parser.at < len(tokens):
-        raise ExprError(f"unexpected '{tokens[parser.at][1]}'")
+        raise ExprError(t("expr.unexpected", text=tokens[parser.at][1]))
     return tree
 
 
@@ -84,14 +86,14 @@ class _Parser:
 
     def take(self) -> tuple[str, str]:
         if self.at >= len(self.tokens):
-            raise ExprError("incomplete: something is missing at the end")
+            raise ExprError(t("expr.incomplete"))
         token = self.tokens[self.at]
         self.at += 1
         return token
 
     def expression(self, depth: int) -> tuple:
         if depth > MAX_DEPTH:
-            raise ExprError("nested too deeply")
+            raise ExprError(t("expr.nested"))
         tree = self.term(depth)
         while self.peek() in ("+", "-"):
             op = self.take()[1]
@@ -109,7 +111,7 @@ class _Parser:
         if self.peek() in ("-", "+"):
             op = self.take()[1]
             if depth > MAX_DEPTH:
-                raise ExprError("nested too deeply")
+                raise ExprError(t("expr.nested"))
             operand = self.unary(depth + 1)
             return ("neg", operand) if op == "-" else operand
         return self.power(depth)
@@ -128,7 +130,7 @@ class _Parser:
         if kind == "name":
             if self.peek() == "(":
                 if text not in FUNCTIONS:
-                    raise ExprError(f"unknown function '{text}'")
+                    raise ExprError(t("expr.unknown_function", name=text))
                 self.take()
                 inner = self.expression(depth + 1)
                 self.close()
@@ -138,11 +140,11 @@ class _Parser:
             inner = self.expression(depth + 1)
             self.close()
             return inner
-        raise ExprError(f"unexpected '{text}'")
+        raise ExprError(t("expr.unexpected", text=text))
 
     def close(self) -> None:
         if self.peek() != ")":
-            raise ExprError("a parenthesis is not closed")
+            raise ExprError(t("expr.unclosed"))
         self.take()
 
 
@@ -153,7 +155,7 @@ def evaluate(tree: tuple, names: Mapping[str, float] | None = None) -> float:
         return tree[1]
     if kind == "name":
         if tree[1] not in names:
-            raise ExprError(f"unknown name '{tree[1]}'")
+            raise ExprError(t("expr.unknown_name", name=tree[1]))
         return names[tree[1]]
     if kind == "neg":
         return -evaluate(tree[1], names)
@@ -162,7 +164,7 @@ def evaluate(tree: tuple, names: Mapping[str, float] | None = None) -> float:
         try:
             return _finite(FUNCTIONS[tree[1]](argument))
         except (ValueError, OverflowError):
-            raise ExprError(f"{tree[1]}({argument:g}) is not defined") from None
+            raise ExprError(t("expr.undefined", call=f"{tree[1]}({argument:g})")) from None
     _, op, left, right = tree
     a, b = evaluate(left, names), evaluate(right, names)
     if op == "+":
@@ -173,21 +175,21 @@ def evaluate(tree: tuple, names: Mapping[str, float] | None = None) -> float:
         return _finite(a * b)
     if op == "/":
         if b == 0:
-            raise ExprError("division by zero")
+            raise ExprError(t("expr.division"))
         return _finite(a / b)
     if abs(b) > MAX_EXPONENT:
-        raise ExprError(f"exponent too large (at most {MAX_EXPONENT})")
+        raise ExprError(t("expr.exponent", n=MAX_EXPONENT))
     try:
         return _finite(a**b if not (a < 0 and b != int(b)) else math.nan)
     except (OverflowError, ZeroDivisionError):
-        raise ExprError("the result is too large") from None
+        raise ExprError(t("expr.too_large")) from None
 
 
 def _finite(value: float) -> float:
     if isinstance(value, complex) or math.isnan(value):
-        raise ExprError("not a real number")
+        raise ExprError(t("expr.not_real"))
     if math.isinf(value):
-        raise ExprError("the result is too large")
+        raise ExprError(t("expr.too_large"))
     return float(value)
 
 

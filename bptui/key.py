@@ -6,6 +6,7 @@ from itertools import groupby
 
 from bptui import engine
 from bptui.glossary import phase_title
+from bptui.i18n import lesson_text, t
 from bptui.lesson import Lesson
 from bptui.notation import shown
 from bptui.steps import Step
@@ -103,22 +104,22 @@ def print_key(lesson: Lesson, trace, steps: list[Step], console) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    console.print(Text(lesson.title, style="bold"))
-    if lesson.summary:
-        console.print(lesson.summary)
+    console.print(Text(lesson_text(lesson, "title"), style="bold"))
+    if lesson_text(lesson, "summary"):
+        console.print(lesson_text(lesson, "summary"))
     asked = [s for s in steps if s.asked]
-    console.print(Text(f"{len(asked)} steps", style="dim"))
+    console.print(Text(t("cli.steps", n=len(asked)), style="dim"))
     for (sample, phase), group in groupby(asked, key=lambda s: (s.sample, s.phase)):
         heading = phase_title(phase) + (
-            f" — sample {sample}" if sample and len(lesson.samples) > 1 else ""
+            t("cli.sample", n=sample) if sample and len(lesson.samples) > 1 else ""
         )
         table = Table(title=heading, title_justify="left", title_style="bold cyan", expand=False)
-        table.add_column("step", style="dim", no_wrap=True)
-        table.add_column("formula")
-        table.add_column("with the numbers")
-        table.add_column("value", justify="right", style="bold")
+        table.add_column(t("cli.step"), style="dim", no_wrap=True)
+        table.add_column(t("cli.formula"))
+        table.add_column(t("cli.numbers"))
+        table.add_column(t("cli.value"), justify="right", style="bold")
         for step in group:
             table.add_row(step.id, f"{step.symbol} = {step.formula}", step.numbers, step.shown)
         console.print(table)
     if isinstance(trace, engine.Trace):
-        console.print(f"Total loss L = Σₙ lⁿ = {shown(trace.loss, lesson.decimals)}")
+        console.print(t("cli.total_loss", value=shown(trace.loss, lesson.decimals)))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
 from bptui.glossary import mistake
+from bptui.i18n import t
 from bptui.lesson import Lesson, LessonError, load
 from bptui.progress import fingerprint
 from bptui.session import Session
@@ -102,9 +103,11 @@ def print_transcript(graded: Graded, console) -> None:
 
     table = Table(title=graded.source, title_justify="left")
     for column in ("step", "asked", "answer", "verdict", "value"):
-        table.add_column(column, justify="right" if column in ("answer", "value") else "left")
-    marks = {"correct": "[green]✓ right[/]", "wrong": "[red]✗ wrong[/]",
-             "invalid": "[yellow]? unreadable[/]", "unanswered": "[dim]– no answer[/]"}  # fmt: skip
+        justify = "right" if column in ("answer", "value") else "left"
+        table.add_column(t(f"cli.{column}"), justify=justify)
+    marks = {"correct": f"[green]{t('cli.right')}[/]", "wrong": f"[red]{t('cli.wrong')}[/]",
+             "invalid": f"[yellow]{t('cli.invalid')}[/]",
+             "unanswered": f"[dim]{t('cli.unanswered')}[/]"}  # fmt: skip
     for step in graded.steps:
         outcome = graded.outcomes[step.id]
         verdict = marks[outcome]
@@ -123,19 +126,22 @@ def _plain(text: str) -> str:
 
 
 def _summary_line(graded: Graded) -> str:
-    n = len(graded.steps)
-    return (
-        f"[b]{graded.correct}/{n} right[/] · {len(graded.ids('wrong'))} wrong · "
-        f"{len(graded.ids('invalid'))} unreadable · {len(graded.ids('unanswered'))} unanswered"
+    return t(
+        "cli.summary",
+        right=graded.correct,
+        n=len(graded.steps),
+        wrong=len(graded.ids("wrong")),
+        invalid=len(graded.ids("invalid")),
+        unanswered=len(graded.ids("unanswered")),
     )
 
 
 def print_class_table(results: list[Graded], console) -> None:
     from rich.table import Table
 
-    table = Table(title="Answer files", title_justify="left")
-    for column in ("file", "right", "wrong", "unreadable", "unanswered", "score"):
-        table.add_column(column, justify="left" if column == "file" else "right")
+    table = Table(title=t("cli.files"), title_justify="left")
+    for column in ("file", "col_right", "col_wrong", "col_invalid", "col_unanswered", "score"):
+        table.add_column(t(f"cli.{column}"), justify="left" if column == "file" else "right")
     for graded in results:
         n = len(graded.steps)
         table.add_row(Path(graded.source).name, str(graded.correct), str(len(graded.ids("wrong"))),
