@@ -122,7 +122,7 @@ def first_frame_cpu(env, marker: str, *program: str) -> float:
 
 
 def first_frame_instructions(env, marker: str, *program: str) -> int:
-    """Instructions executed until the first frame, under valgrind: steadier than time, not exact."""
+    """Instructions until the first frame, under valgrind: steadier than time, not exact."""
     out = Path(tempfile.mkdtemp(prefix="bptui-bench-")) / "callgrind.out"
     report = out.with_name("cpu")
     argv = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
