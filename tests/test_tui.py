@@ -300,3 +300,39 @@ async def test_progress_that_cannot_be_saved_is_a_notice_not_a_crash(tmp_path, m
         await answer(pilot, "4")
         assert screen.session.position == 1
         assert any("cannot be saved" in n.message for n in app._notifications)
+
+
+async def test_picker_suggests_the_first_unfinished_lesson_of_the_course():
+    from bptui import steps
+    from bptui.progress import Store
+    from bptui.session import Session
+
+    first = load("01-chain-rule-case-1")  # finish lesson 1: the picker then suggests lesson 2
+    session = Session(first, steps.build(first), Store(first.source, first.name, first.text))
+    for index, step in enumerate(session.steps):
+        session.go(index)
+        session.answer(step.shown)
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        options = app.screen.query_one("#lessons", OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "6/6 done" in prompts[0] and "next" not in prompts[0]
+        assert "Chain rule, case 2" in prompts[1] and "▶ next" in prompts[1]
+        assert options.highlighted == 1
+        assert sum("▶ next" in p for p in prompts) == 1
+
+
+def test_practice_without_save_opens_the_tutor_on_a_saved_lesson(monkeypatch):
+    from bptui.cli import main
+
+    opened = {}
+
+    def fake_tutor(args):
+        opened["lesson"] = args.lesson
+        return 0
+
+    monkeypatch.setattr("bptui.tui.run.run_tutor", fake_tutor)
+    assert main(["practice", "--seed", "3"]) == 0
+    lesson = load(opened["lesson"])
+    assert lesson.title.startswith("Practice") and str(data_dir()) in lesson.source
