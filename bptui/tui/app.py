@@ -103,7 +103,7 @@ class LessonScreen(TutorScreen):
         self.query_one("#answer", Input).focus()
         # The lesson and its step card come first; the key bar (a widget per binding, costly to
         # style) and the engine (numpy) follow right after the first frame.
-        self.set_timer(1 / 60, self.after_first_frame)  # one frame on: the first is drawn
+        self.call_after_refresh(self.after_first_frame)  # runs once the first frame is drawn
 
     async def after_first_frame(self) -> None:
         self.prepare()
