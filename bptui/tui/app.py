@@ -12,7 +12,7 @@ from dataclasses import replace
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import ScrollableContainer, Vertical, VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
@@ -89,13 +89,12 @@ class LessonScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(self.topbar(), id="topbar")
-        with Vertical(id="main"):
-            with ScrollableContainer(id="diagram-box"):
-                yield Static(id="diagram")
-            with VerticalScroll(id="card-box"):
-                yield Static(texts.intro_card(self.lesson), id="card")
-            yield Static(id="feedback")
-            yield Input(placeholder=t("tui.placeholder"), id="answer")
+        with ScrollableContainer(id="diagram-box"):
+            yield Static(id="diagram")
+        with VerticalScroll(id="card-box"):
+            yield Static(texts.intro_card(self.lesson), id="card")
+        yield Static(id="feedback")
+        yield Input(placeholder=t("tui.placeholder"), id="answer")
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -34,10 +33,9 @@ class PickerScreen(TutorScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(f"[b]{t('tui.picker_title')}[/]", id="topbar")
-        with Vertical(id="main"):
-            yield OptionList(id="lessons")
-            yield Static(t("tui.picker_hint"), id="picker-hint")
-            yield Input(placeholder=t("tui.path"), id="path")
+        yield OptionList(id="lessons")
+        yield Static(t("tui.picker_hint"), id="picker-hint")
+        yield Input(placeholder=t("tui.path"), id="path")
         yield Footer()
 
     def on_mount(self) -> None:
