@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 
 from bptui import __version__
@@ -21,6 +19,8 @@ def _key(args) -> int:
     trace = trace_of(loaded)
     all_steps = steps.build(loaded, trace)
     if args.json:
+        import json
+
         print(json.dumps(key_data(loaded, trace, all_steps), indent=2, ensure_ascii=False))
     else:
         print_key(loaded, trace, all_steps, Console())
@@ -43,6 +43,8 @@ def _check(args) -> int:
 
 
 def _schema(args) -> int:
+    import json
+
     from bptui.schema import lesson_schema
 
     print(json.dumps(lesson_schema(), indent=2, ensure_ascii=False))
@@ -84,7 +86,9 @@ def _tutor(args) -> int:
     return run_tutor(args)
 
 
-def command_parser() -> argparse.ArgumentParser:
+def command_parser():
+    import argparse
+
     parser = argparse.ArgumentParser(prog="bptui", description="Learn backpropagation by doing it.")
     parser.add_argument("--version", action="version", version=f"bptui {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -129,13 +133,15 @@ def command_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_language(parser: argparse.ArgumentParser) -> None:
+def add_language(parser) -> None:
     parser.add_argument(
         "--lang", choices=("en", "zh"), help="the tutor's language (default: from the locale)"
     )
 
 
-def tutor_parser() -> argparse.ArgumentParser:
+def tutor_parser():
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="bptui",
         description="Learn backpropagation by doing it. Other commands: "
@@ -154,12 +160,38 @@ def tutor_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class TutorArgs:
+    """The tutor's options, as argparse would give them."""
+
+    def __init__(self, lesson=None, lang=None, autoplay=None, answers=None, restart=False):
+        self.lesson, self.lang, self.autoplay = lesson, lang, autoplay
+        self.answers, self.restart, self.run = answers, restart, _tutor
+
+
+def quick_tutor_args(argv: list[str]) -> TutorArgs | None:
+    """`bptui [LESSON] [--lang en|zh] [--restart]` read without argparse: importing and setting
+    it up is a few percent of the tutor's first frame. Anything else is argparse's to read."""
+    args = TutorArgs()
+    words = list(argv)
+    while words:
+        word = words.pop(0)
+        if word == "--restart":
+            args.restart = True
+        elif word == "--lang" and words and words[0] in ("en", "zh"):
+            args.lang = words.pop(0)
+        elif not word.startswith("-") and args.lesson is None:
+            args.lesson = word
+        else:
+            return None
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in COMMANDS:
         args = command_parser().parse_args(argv)
     else:
-        args = tutor_parser().parse_args(argv)
+        args = quick_tutor_args(argv) or tutor_parser().parse_args(argv)
 
     from bptui.i18n import default_language, set_language
     from bptui.lesson import LessonError

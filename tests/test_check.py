@@ -200,3 +200,30 @@ def test_no_traceback_from_the_real_command(write):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "UTF-8" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["lecture-example"], ["lecture-example", "--lang", "zh"], ["--restart", "x.toml"],
+     ["--lang", "en"], ["lecture-example", "--autoplay", "2"], ["--lang=zh", "a"], ["a", "b"],
+     ["--lang", "fr"], ["--help"]],
+)  # fmt: skip
+def test_the_quick_tutor_parser_reads_what_argparse_reads(argv):
+    from bptui.cli import quick_tutor_args, tutor_parser
+
+    quick = quick_tutor_args(argv)
+    if quick is None:  # left to argparse: options it alone knows, and every mistake
+        return
+    full = tutor_parser().parse_args(argv)
+    for name in ("lesson", "lang", "autoplay", "answers", "restart"):
+        assert getattr(quick, name) == getattr(full, name), name
+
+
+def test_the_quick_tutor_parser_leaves_the_rest_to_argparse():
+    from bptui.cli import quick_tutor_args
+
+    assert quick_tutor_args(["a", "b"]) is None
+    assert quick_tutor_args(["--lang", "fr"]) is None
+    assert quick_tutor_args(["--autoplay", "2", "a"]) is None
+    assert quick_tutor_args(["--help"]) is None
+    assert quick_tutor_args(["a", "--lang", "zh", "--restart"]).lang == "zh"

@@ -135,11 +135,11 @@ class LessonScreen(TutorScreen):
     # --- drawing ---
 
     def show(self) -> None:
-        from bptui.diagram import draw
-
         session = self.session
         if session is None:
             return
+        from bptui.diagram import draw
+
         step = session.step
         self.query_one("#topbar", Static).update(self.topbar())
         width = max(self.query_one("#diagram-box").size.width - 2, MIN_WIDTH - 4)
