@@ -8,7 +8,8 @@ from textual.widgets import Input, OptionList, Static
 
 from bptui.lesson import load
 from bptui.progress import data_dir
-from bptui.tui.app import HelpScreen, LessonScreen, SummaryScreen, TutorApp
+from bptui.tui.app import LessonScreen, TutorApp
+from bptui.tui.dialogs import HelpScreen, SummaryScreen
 from bptui.tui.picker import PickerScreen
 
 from .conftest import LECTURE

@@ -31,7 +31,7 @@ async def answer(pilot, text: str) -> None:
 
 async def until_summary(pilot) -> None:
     """Wait until the summary screen opens (the end of a lesson played by itself)."""
-    from bptui.tui.app import SummaryScreen
+    from bptui.tui.dialogs import SummaryScreen
 
     for _ in range(1000):
         if isinstance(pilot.app.screen, SummaryScreen):

@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.events import Resize
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from bptui.i18n import lesson_text, t
@@ -142,7 +142,8 @@ class LessonScreen(TutorScreen):
 
         step = session.step
         self.query_one("#topbar", Static).update(self.topbar())
-        width = max(self.query_one("#diagram-box").size.width - 2, MIN_WIDTH - 4)
+        self.add_class("drawn")  # the diagram is hidden until there is something to draw
+        width = max(self.app.size.width - 2, MIN_WIDTH - 4)  # the box spans the screen
         self.query_one("#diagram", Static).update(draw(session, step, width))
         self.query_one("#card", Static).update(texts.card(session))
         self.query_one("#feedback", Static).update(self.feedback)
@@ -292,6 +293,8 @@ class LessonScreen(TutorScreen):
 
     def action_summary(self) -> None:
         if self.session is not None:
+            from bptui.tui.dialogs import SummaryScreen
+
             self.app.push_screen(SummaryScreen(self.session), self.after_summary)
 
     def after_summary(self, restart: bool | None) -> None:
@@ -318,64 +321,6 @@ def footer():
     from textual.widgets import Footer  # not needed for the first frame
 
     return Footer()
-
-
-class Dialog(ModalScreen):
-    """A box over the lesson: the summary or the help."""
-
-    DEFAULT_CSS = """
-    Dialog {
-        align: center middle;
-    }
-    Dialog .dialog {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        background: $surface;
-        padding: 0 1;
-    }
-    """
-
-
-class SummaryScreen(Dialog):
-    BINDINGS = [
-        Binding("escape,enter,f8", "close", "Back to the lesson", id="close"),
-        Binding("ctrl+r", "restart", "Restart the lesson", id="restart_lesson"),
-    ]
-
-    def __init__(self, session):
-        super().__init__()
-        localize_bindings(self)
-        self.session = session
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Static(texts.summary(self.session), id="summary")
-        yield footer()
-
-    def action_close(self) -> None:
-        self.dismiss(False)
-
-    def action_restart(self) -> None:
-        self.dismiss(True)
-
-
-class HelpScreen(Dialog):
-    BINDINGS = [Binding("escape,f1,enter", "close", "Close", id="close_help")]
-
-    def __init__(self):
-        super().__init__()
-        localize_bindings(self)
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
-            yield Static(texts.help_text(), id="help")
-        yield footer()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 class TutorApp(App):
@@ -411,5 +356,7 @@ class TutorApp(App):
         return LessonScreen(self.lesson, self.restart, self.autoplay, self.answers)
 
     def action_help(self) -> None:
+        from bptui.tui.dialogs import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
