@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bptui.expr import ExprError, calculate
-from bptui.glossary import mistake
+from bptui.i18n import t
 from bptui.notation import places, rounded
 from bptui.steps import Step
 
@@ -19,24 +19,12 @@ from bptui.steps import Step
 class Verdict:
     correct: bool
     value: float | None = None  # the answer's value, when it parsed
-    mistake: str | None = (
-        None  # a key of glossary.MISTAKES, when a wrong answer matches a known one
-    )
+    mistake: str | None = None  # a glossary.MISTAKES key, when it matches a known mistake
     error: str | None = None  # why the answer could not be read
 
     @property
     def invalid(self) -> bool:
         return self.error is not None
-
-    @property
-    def explanation(self) -> str:
-        if self.error:
-            return f"Can't read that: {self.error}."
-        if self.correct:
-            return "Right."
-        if self.mistake:
-            return f"Not quite — {mistake(self.mistake)}."
-        return "Not quite."
 
 
 def _same(a: float, b: float, digits: int) -> bool:
@@ -45,13 +33,13 @@ def _same(a: float, b: float, digits: int) -> bool:
 
 def grade(step: Step, answer: str | float) -> Verdict:
     if isinstance(answer, bool):
-        return Verdict(False, error="not a number")
+        return Verdict(False, error=t("expr.not_number"))
     try:
         value = float(answer) if isinstance(answer, int | float) else calculate(answer)
     except ExprError as error:
         return Verdict(False, error=str(error))
     except (ValueError, OverflowError):
-        return Verdict(False, error="not a number")
+        return Verdict(False, error=t("expr.not_number"))
     digits = places(step.value, step.decimals)
     if _same(value, step.value, digits) or _same(value, step.from_shown(), digits):
         return Verdict(True, value)

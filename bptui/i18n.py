@@ -106,6 +106,7 @@ EN = {
     "expr.exponent": "exponent too large (at most {n})",
     "expr.too_large": "the result is too large",
     "expr.not_real": "not a real number",
+    "expr.not_number": "not a number",
     # --- bptui key and bptui replay ---
     "cli.steps": "{n} steps",
     "cli.step": "step",
@@ -198,6 +199,7 @@ ZH = {
     "expr.exponent": "指数太大（最多 {n}）",
     "expr.too_large": "结果太大",
     "expr.not_real": "不是实数",
+    "expr.not_number": "不是一个数",
     "cli.steps": "共 {n} 步",
     "cli.step": "步骤",
     "cli.formula": "公式",
