@@ -68,7 +68,7 @@ class LessonScreen(TutorScreen):
         Binding("f3", "reveal", "Reveal", id="reveal"),
         Binding("f5", "previous", "Back", id="previous"),
         Binding("f6", "next", "Next", id="next"),
-        Binding("f8", "summary", "Summary", id="summary"),
+        Binding("f8", "summary", "Summary", id="summary", show=False),  # in the help; fits 80 cols
         Binding("ctrl+r", "restart", "Restart", id="restart"),
     ]
 
