@@ -337,3 +337,17 @@ def test_practice_without_save_opens_the_tutor_on_a_saved_lesson(monkeypatch):
     assert main(["practice", "--seed", "3"]) == 0
     lesson = load(opened["lesson"])
     assert lesson.title.startswith("Practice") and str(data_dir()) in lesson.source
+
+
+async def test_page_down_scrolls_the_step_card_in_a_small_terminal():
+    app = lecture_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        card = screen.query_one("#card-box")
+        assert card.max_scroll_y > 0  # the introduction does not fit at 80×24
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert card.scroll_y > 0
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert card.scroll_y < 0.5  # back at the top

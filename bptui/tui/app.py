@@ -70,6 +70,8 @@ class LessonScreen(TutorScreen):
         Binding("f6", "next", "Next", id="next"),
         Binding("f8", "summary", "Summary", id="summary", show=False),  # in the help; fits 80 cols
         Binding("ctrl+r", "restart", "Restart", id="restart"),
+        Binding("pageup", "scroll_card(-1)", show=False),
+        Binding("pagedown", "scroll_card(1)", show=False),
     ]
 
     def __init__(
@@ -257,6 +259,11 @@ class LessonScreen(TutorScreen):
             self.stop_autoplay()  # any other key: the learner takes over
 
     # --- actions ---
+
+    def action_scroll_card(self, direction: int) -> None:
+        """PgUp/PgDn scroll the step card, which a small terminal cannot show whole."""
+        card = self.query_one("#card-box", VerticalScroll)
+        card.scroll_page_down() if direction > 0 else card.scroll_page_up()
 
     def action_hint(self) -> None:
         if self.session is None:

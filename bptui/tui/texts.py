@@ -27,6 +27,7 @@ out from the rounded numbers on screen.
   F5 / F6   previous / next step (looking back never changes anything)
   ctrl+p    jump to any step
   F8        the summary: your score per phase and your most common mistakes
+  PgUp/PgDn scroll the step card
   ctrl+r    twice: start the lesson from scratch
   F1        this help          ctrl+q   quit (your progress is saved after every answer)
 
@@ -53,6 +54,7 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
   F5 / F6   上一步 / 下一步（往回看不会改变任何东西）
   ctrl+p    跳到任意一步
   F8        总结：各阶段的得分和最常见的错误
+  PgUp/PgDn 滚动步骤卡片
   ctrl+r    按两次：本课从头开始
   F1        本帮助          ctrl+q   退出（每次作答后进度都会保存）
 
