@@ -54,7 +54,7 @@ def test_case_2_gives_the_textbook_values_and_gradients(write, capsys):
     assert data["gradients"]["s"] == pytest.approx((2 * s + s**2) * math.exp(s), rel=1e-12)
     assert data["gradients"]["x"] == pytest.approx(math.exp(s), rel=1e-12)
     assert data["gradients"]["y"] == pytest.approx(s**2, rel=1e-12)
-    assert data["gradients"]["z"] == 1.0
+    assert data["gradients"]["z"] == pytest.approx(1.0)  # ∂z/∂z
     ids = [step["id"] for step in data["steps"]]
     assert ids == ["values.x", "values.y", "values.z", "local.x.s", "local.y.s", "local.z.x",
                    "local.z.y", "chain.y", "chain.x", "chain.s"]  # fmt: skip

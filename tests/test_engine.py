@@ -185,7 +185,7 @@ def test_sigmoid_is_stable_at_the_extremes():
 
 def test_relu_derivative_at_zero_is_zero():
     z = np.array([0.0, 1.0, -1.0])
-    np.testing.assert_array_equal(engine.DERIVATIVE["relu"](z, np.maximum(z, 0)), [0.0, 1.0, 0.0])
+    np.testing.assert_allclose(engine.DERIVATIVE["relu"](z, np.maximum(z, 0)), [0.0, 1.0, 0.0])
 
 
 def test_softmax_cross_entropy_output_gradient_is_y_minus_target():
