@@ -13,7 +13,7 @@ from bptui.cli import main
 from bptui.progress import data_dir
 
 from .conftest import LECTURE
-from .tui_helpers import answer, lecture_app, ready, until_summary
+from .tui_helpers import lecture_app, ready, typed_attempt, until_summary
 
 
 def key_answers(lesson) -> dict[str, str]:
@@ -141,13 +141,7 @@ def test_bad_size_is_refused(mixed, capsys):
 
 
 async def test_the_tutors_attempt_record_replays(capsys):
-    app = lecture_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        await answer(pilot, "4")
-        await answer(pilot, "0.5")
-        await answer(pilot, "0.98")
-    [record] = (data_dir() / "attempts").glob("*.toml")
+    record = await typed_attempt("4", "0.5", "0.98")
     code, data = replay_json(capsys, "lecture-example", str(record))
     assert code == 0 and data["correct"] == 1 and data["wrong"] == ["s1.forward.L1.n1.a"]
 

@@ -14,7 +14,7 @@ from bptui.tui.dialogs import HelpScreen, SummaryScreen
 from bptui.tui.picker import PickerScreen
 
 from .conftest import LECTURE
-from .tui_helpers import answer, lecture_app, ready
+from .tui_helpers import answer, lecture_app, ready, typed_attempt
 
 
 def text_of(screen, selector: str) -> str:
@@ -179,13 +179,7 @@ async def test_restart_needs_two_presses():
 
 
 async def test_every_answer_goes_to_the_attempt_record():
-    app = lecture_app()
-    async with app.run_test(size=(100, 30)) as pilot:
-        await ready(pilot)
-        await answer(pilot, "4")
-        await answer(pilot, "0.5")
-        await answer(pilot, "0.98")
-    [record] = (data_dir() / "attempts").glob("*.toml")
+    record = await typed_attempt("4", "0.5", "0.98")
     text = record.read_text(encoding="utf-8")
     assert 'lesson = "lecture-example"' in text
     assert '"s1.forward.L1.n1.z" = "4"' in text

@@ -38,3 +38,16 @@ async def until_summary(pilot) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError("the lesson never reached its summary")
+
+
+async def typed_attempt(*answers: str):
+    """Type these answers into the lecture lesson; return the attempt record it left behind."""
+    from bptui.progress import data_dir
+
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        for text in answers:
+            await answer(pilot, text)
+    [record] = (data_dir() / "attempts").glob("*.toml")
+    return record
