@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bptui.answers import Verdict
 from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
 from bptui.glossary import mistake
 from bptui.i18n import t
@@ -26,6 +27,20 @@ class Graded:
     mistakes: dict[str, str] = field(default_factory=dict)  # step id → mistake key
     errors: dict[str, str] = field(default_factory=dict)  # step id → why it did not parse
     answers: dict[str, str] = field(default_factory=dict)
+
+    def take(self, step_id: str, verdict: Verdict | None) -> None:
+        """Record the verdict on one step (None: the file had no answer for it)."""
+        if verdict is None:
+            self.outcomes[step_id] = "unanswered"
+        elif verdict.invalid:
+            self.outcomes[step_id] = "invalid"
+            self.errors[step_id] = verdict.error
+        elif verdict.correct:
+            self.outcomes[step_id] = "correct"
+        else:
+            self.outcomes[step_id] = "wrong"
+            if verdict.mistake:
+                self.mistakes[step_id] = verdict.mistake
 
     def ids(self, outcome: str) -> list[str]:
         return [s.id for s in self.steps if self.outcomes[s.id] == outcome]
@@ -77,24 +92,15 @@ def check_answers(lesson: Lesson, steps: list[Step], answers: Answers) -> None:
 
 
 def grade_file(lesson: Lesson, steps: list[Step], answers: Answers) -> Graded:
-    check_answers(lesson, steps, answers)
+    """Grade answers that `check_answers` has passed."""
     session = Session(lesson, steps)
     graded = Graded(answers.source, session.steps, answers=answers.answers)
     for index, step in enumerate(session.steps):
-        if step.id not in answers.answers:
-            graded.outcomes[step.id] = "unanswered"
-            continue
-        session.go(index)
-        verdict = session.answer(answers.answers[step.id])
-        if verdict.invalid:
-            graded.outcomes[step.id] = "invalid"
-            graded.errors[step.id] = verdict.error
-        elif verdict.correct:
-            graded.outcomes[step.id] = "correct"
+        if step.id in answers.answers:
+            session.go(index)
+            graded.take(step.id, session.answer(answers.answers[step.id]))
         else:
-            graded.outcomes[step.id] = "wrong"
-            if verdict.mistake:
-                graded.mistakes[step.id] = verdict.mistake
+            graded.take(step.id, None)
     return graded
 
 

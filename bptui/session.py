@@ -43,6 +43,7 @@ class Session:
             self.progress, self.notice = Progress(lesson=lesson.source, fingerprint=""), None
         self.progress.position = min(max(self.progress.position, 0), len(self.steps) - 1)
         self.save_failed = False
+        self.last_verdict: Verdict | None = None  # the most recent answer's, for replays
 
     # --- where we are ---
 
@@ -76,7 +77,7 @@ class Session:
 
     def answer(self, text: str) -> Verdict:
         step = self.step
-        verdict = grade(step, text)
+        verdict = self.last_verdict = grade(step, text)
         if self.done(step):
             return verdict  # looking back: checked, but the score stays as it was
         record = self.progress.record(step.id)

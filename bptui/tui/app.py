@@ -202,7 +202,6 @@ class LessonScreen(TutorScreen):
     def advance(self) -> None:
         session = self.session
         if session.finished:
-            self.show()
             self.action_summary()
         elif session.position < len(session.steps) - 1:
             session.go(session.position + 1)

@@ -7,9 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from bptui.answers import grade
 from bptui.answers_file import Answers, AnswersError
-from bptui.glossary import MISTAKES
 from bptui.lesson import Lesson
 from bptui.replay import Graded
 from bptui.steps import Step
@@ -51,18 +49,9 @@ async def _drive(lesson, steps, answers: Answers, folder: Path | None, size) -> 
                 screen.query_one("#answer", Input).value = answers.answers[step.id]
                 await pilot.press("enter")
                 await pilot.pause()
-                verdict = session.record(step).verdicts[-1]
-                if verdict == "right":
-                    graded.outcomes[step.id] = "correct"
-                elif verdict == "invalid":
-                    graded.outcomes[step.id] = "invalid"
-                    graded.errors[step.id] = grade(step, answers.answers[step.id]).error
-                else:
-                    graded.outcomes[step.id] = "wrong"
-                    if verdict in MISTAKES:
-                        graded.mistakes[step.id] = verdict
+                graded.take(step.id, session.last_verdict)  # the verdict the tutor showed
             else:
-                graded.outcomes[step.id] = "unanswered"
+                graded.take(step.id, None)
             if folder:
                 name = f"{Path(answers.source).stem}-{index + 1:03d}-{step.id}.svg"
                 app.save_screenshot(filename=name, path=str(folder))
