@@ -15,7 +15,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bptui.i18n import t
+
 FORMAT = 1
+UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
 def data_dir() -> Path:
@@ -90,57 +93,54 @@ class Store:
     def fresh(self) -> Progress:
         return Progress(lesson=self.lesson_source, fingerprint=self.fingerprint)
 
+    def read(self) -> Progress:
+        """The saved progress as it is on disk; raises what `UNREADABLE` lists if it is not."""
+        raw = json.loads(self.path.read_text(encoding="utf-8"))
+        if raw.get("format") != FORMAT:
+            raise ValueError("unknown format")
+        records = {k: StepRecord(**v) for k, v in raw["records"].items()}
+        if not all(
+            isinstance(r.answers, list) and isinstance(r.hints, int) for r in records.values()
+        ):
+            raise ValueError("bad records")
+        return Progress(
+            lesson=str(raw["lesson"]),
+            fingerprint=str(raw["fingerprint"]),
+            position=int(raw["position"]),
+            records=records,
+            attempt=str(raw.get("attempt", "")),
+            total=int(raw.get("total", 0)),
+            started=str(raw.get("started", "")),
+        )
+
     def load(self) -> tuple[Progress, str | None]:
         """The saved progress, or a fresh one and a notice saying why the old one was set aside."""
         if not self.path.exists():
             return self.fresh(), None
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("format") != FORMAT:
-                raise ValueError("unknown format")
-            records = {k: StepRecord(**v) for k, v in raw["records"].items()}
-            progress = Progress(
-                lesson=str(raw["lesson"]),
-                fingerprint=str(raw["fingerprint"]),
-                position=int(raw["position"]),
-                records=records,
-                attempt=str(raw.get("attempt", "")),
-                total=int(raw.get("total", 0)),
-                started=str(raw.get("started", "")),
-            )
-            if not all(
-                isinstance(r.answers, list) and isinstance(r.hints, int) for r in records.values()
-            ):
-                raise ValueError("bad records")
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            progress = self.read()
+        except UNREADABLE as error:
             aside = self.set_aside("unreadable")
-            reason = (
-                "is not valid JSON"
+            key = (
+                "progress.not_json"
                 if isinstance(error, json.JSONDecodeError)
-                else "could not be read"
+                else "progress.unreadable"
             )
-            return (
-                self.fresh(),
-                f"Saved progress {reason}; it was set aside as {aside.name}. Starting afresh.",
-            )
+            return self.fresh(), t(key, aside=aside.name)
         if progress.fingerprint != self.fingerprint:
             aside = self.set_aside("lesson-changed")
-            return self.fresh(), (
-                f"This lesson has changed since your last session; the old progress was set aside "
-                f"as {aside.name}. Starting afresh."
-            )
+            return self.fresh(), t("progress.changed", aside=aside.name)
         return progress, None
 
     def peek(self) -> tuple[int, int] | None:
         """(steps done, steps in all) from the saved progress, without changing anything on disk."""
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-            if raw.get("fingerprint") != self.fingerprint:
-                return None
-            done = sum(1 for r in raw["records"].values() if r.get("correct") or r.get("revealed"))
-            return done, int(raw.get("total", 0))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            progress = self.read()
+        except UNREADABLE:
             return None
+        if progress.fingerprint != self.fingerprint:
+            return None
+        return sum(r.done for r in progress.records.values()), progress.total
 
     def set_aside(self, why: str) -> Path:
         aside = self.path.with_name(f"{self.path.stem}.{why}-{time.strftime('%Y%m%d-%H%M%S')}.json")

@@ -70,9 +70,6 @@ class Session:
     def finished(self) -> bool:
         return all(self.done(s) for s in self.steps)
 
-    def first_open(self) -> int:
-        return next((i for i, s in enumerate(self.steps) if not self.done(s)), len(self.steps) - 1)
-
     # --- what the learner does ---
 
     def answer(self, text: str) -> Verdict:
