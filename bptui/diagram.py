@@ -13,7 +13,7 @@ from rich.cells import cell_len
 
 from bptui.i18n import t
 from bptui.lesson import GraphLesson
-from bptui.notation import given, name_with_subscript, shown, sub
+from bptui.notation import escape_markup, given, name_with_subscript, shown, sub
 
 NODE = 12  # a neuron's width
 TARGET = 10  # the column of targets (forward) or ∂l/∂y (backward)
@@ -64,7 +64,7 @@ class _Canvas:
             out, run, style = [], [], None
             for char, cell_style in [*row, ("", None)]:
                 if cell_style != style and run:
-                    text = "".join(run).replace("[", r"\[")
+                    text = escape_markup("".join(run))
                     out.append(f"[{style}]{text}[/]" if style else text)
                     run = []
                 style = cell_style

@@ -75,3 +75,8 @@ def given(value: float) -> str:
     """A number from the lesson file, written exactly (no display rounding)."""
     text = f"{value:.10g}"
     return f"({text.replace('-', '−')})" if text.startswith("-") else text
+
+
+def escape_markup(text: str) -> str:
+    """Text shown as itself inside Rich or Textual markup: an opening bracket is not a tag."""
+    return text.replace("[", r"\[")

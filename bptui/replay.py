@@ -12,6 +12,7 @@ from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
 from bptui.glossary import mistake
 from bptui.i18n import t
 from bptui.lesson import Lesson, LessonError, load
+from bptui.notation import escape_markup
 from bptui.progress import fingerprint
 from bptui.session import Session
 from bptui.steps import Step, build
@@ -122,13 +123,9 @@ def print_transcript(graded: Graded, console) -> None:
         if step.id in graded.errors:
             verdict += f"\n[dim]{graded.errors[step.id]}[/]"
         given = graded.answers.get(step.id, "")
-        table.add_row(step.id, step.asks, _plain(given), verdict, step.shown)
+        table.add_row(step.id, step.asks, escape_markup(given), verdict, step.shown)
     console.print(table)
     console.print(_summary_line(graded))
-
-
-def _plain(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 def _summary_line(graded: Graded) -> str:

@@ -9,6 +9,7 @@ import re
 
 from bptui.glossary import MISTAKES, mistake, phase_name, phase_title
 from bptui.i18n import CATALOG, lesson_text, t
+from bptui.notation import escape_markup as escape
 
 HELP_EN = """[b]bptui — learn backpropagation by doing it[/]
 
@@ -200,10 +201,6 @@ CATALOG["zh"].update(
         "tui.help": HELP_ZH,
     }
 )
-
-
-def escape(text: str) -> str:
-    return text.replace("[", r"\[")
 
 
 def help_text() -> str:
