@@ -93,13 +93,13 @@ CATALOG["en"].update(
         "tui.precision": "Answer to {d} decimal places (tiny values: 2 significant digits).",
         "tui.empty": "Type your value for {symbol}, or F2 for a hint, F3 to reveal it.",
         "tui.invalid": "Can't read “{said}”:",
-        "tui.invalid_tail": "Type a number or a calculation.",
+        "tui.invalid_tail": ". Type a number or a calculation.",
         "tui.right": "✓ Right:",
         "tui.wrong": "✗ {said} is not {symbol}:",
         "tui.not_quite": "not quite",
-        "tui.wrong_tail": "Try again — F2 hint, F3 reveal.",
+        "tui.wrong_tail": ". Try again — F2 hint, F3 reveal.",
         "tui.revealed": "Revealed:",
-        "tui.revealed_tail": "Enter goes on.",
+        "tui.revealed_tail": ". Enter goes on.",
         "tui.too_small": "This terminal is {w}×{h}.",
         "tui.too_small_need": "bptui needs at least {mw}×{mh}: make the window larger.",
         "tui.too_small_quit": "ctrl+q quits; nothing is lost.",
@@ -161,13 +161,13 @@ CATALOG["zh"].update(
         "tui.precision": "答案保留 {d} 位小数（很小的值：保留 2 位有效数字）。",
         "tui.empty": "请输入 {symbol} 的值，或按 F2 看提示、F3 显示答案。",
         "tui.invalid": "看不懂“{said}”：",
-        "tui.invalid_tail": "请输入一个数或一个算式。",
+        "tui.invalid_tail": "。请输入一个数或一个算式。",
         "tui.right": "✓ 正确：",
         "tui.wrong": "✗ {said} 不是 {symbol}：",
         "tui.not_quite": "不太对",
-        "tui.wrong_tail": "再试一次 —— F2 提示，F3 显示答案。",
+        "tui.wrong_tail": "。再试一次 —— F2 提示，F3 显示答案。",
         "tui.revealed": "答案：",
-        "tui.revealed_tail": "按 Enter 继续。",
+        "tui.revealed_tail": "。按 Enter 继续。",
         "tui.too_small": "这个终端是 {w}×{h}。",
         "tui.too_small_need": "bptui 至少需要 {mw}×{mh}：请把窗口放大。",
         "tui.too_small_quit": "ctrl+q 退出；不会丢失任何进度。",
@@ -288,16 +288,16 @@ def verdict(step, text: str, result) -> str:
     said = escape(text)
     if result.invalid:
         head = t("tui.invalid", said=said)
-        return f"[b $warning]{head}[/] {escape(result.error)}. {t('tui.invalid_tail')}"
+        return f"[b $warning]{head}[/] {escape(result.error)}{t('tui.invalid_tail')}"
     if result.correct:
         return f"[b $success]{t('tui.right')}[/] {escape(step.symbol)} = {step.shown}"
     why = mistake(result.mistake) if result.mistake else t("tui.not_quite")
     head = t("tui.wrong", said=said, symbol=escape(step.symbol))
-    return f"[b $error]{head}[/] {escape(why)}. {t('tui.wrong_tail')}"
+    return f"[b $error]{head}[/] {escape(why)}{t('tui.wrong_tail')}"
 
 
 def revealed(step) -> str:
-    return f"[$warning]{t('tui.revealed')}[/] {escape(step.symbol)} = {step.shown}. {t('tui.revealed_tail')}"
+    return f"[$warning]{t('tui.revealed')}[/] {escape(step.symbol)} = {step.shown}{t('tui.revealed_tail')}"
 
 
 def too_small(width: int, height: int, min_width: int, min_height: int) -> str:
