@@ -1,9 +1,14 @@
 """Answer files: one answer per step id, as the tutor's attempt records are written.
 
     lesson = "lecture-example"      # optional
-    [answers]
+    revealed = ["s1.loss"]          # optional: steps whose value was revealed
+    [answers]                       # each step's first graded answer
     "s1.forward.L1.n1.z" = 4
     "s1.forward.L1.n1.a" = "0.98"
+    [tries]                         # optional: every answer typed, in order, where more than one
+    "s1.forward.L1.n1.a" = ["4", "0.98"]
+    [hints]                         # optional: how many hints were taken
+    "s1.forward.L1.n1.a" = 1
 
 Untrusted data like lessons: size-limited, parsed by tomllib, every value type-checked.
 """
@@ -11,7 +16,7 @@ Untrusted data like lessons: size-limited, parsed by tomllib, every value type-c
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bptui.lesson import LessonError, _toml_message, read_text
@@ -28,6 +33,19 @@ class Answers:
     source: str
     lesson: str | None
     answers: dict[str, str]  # step id → the answer as typed (numbers as text)
+    tries: dict[str, list[str]] = field(default_factory=dict)  # step id → every answer, in order
+    hints: dict[str, int] = field(default_factory=dict)
+    revealed: tuple[str, ...] = ()
+
+    def tries_of(self, step_id: str) -> list[str]:
+        """The answers given to a step, in order: all the tries, or the one graded answer."""
+        if step_id in self.tries:
+            return self.tries[step_id]
+        return [self.answers[step_id]] if step_id in self.answers else []
+
+    def ids(self) -> list[str]:
+        """Every step id the file mentions."""
+        return list(dict.fromkeys([*self.answers, *self.tries, *self.hints, *self.revealed]))
 
 
 def load_answers(spec: str | Path) -> Answers:
@@ -44,23 +62,46 @@ def load_answers(spec: str | Path) -> Answers:
     except tomllib.TOMLDecodeError as error:
         message, line = _toml_message(str(error))
         raise AnswersError(source, f"not valid TOML: {message}", line=line) from None
-    unknown = [key for key in data if key not in ("lesson", "answers")]
+    keys = ("lesson", "revealed", "answers", "tries", "hints")
+    unknown = [key for key in data if key not in keys]
     if unknown:
-        raise AnswersError(source, f"unknown key '{unknown[0]}' (expected: lesson, answers)")
+        raise AnswersError(source, f"unknown key '{unknown[0]}' (expected: {', '.join(keys)})")
     if "answers" not in data:
         raise AnswersError(source, "missing the [answers] table")
     lesson = data.get("lesson")
     if lesson is not None and not isinstance(lesson, str):
         raise AnswersError(source, "must be a string", "lesson")
-    table = data["answers"]
-    if not isinstance(table, dict):
-        raise AnswersError(source, "must be a table of step id = answer", "answers")
-    answers = {}
-    for step_id, value in table.items():
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise AnswersError(source, "must be a number or a string", f'answers."{step_id}"')
-        answers[step_id] = value if isinstance(value, str) else repr(value)
-    return Answers(source, lesson, answers)
+    answers = {
+        step_id: _answer(source, value, f'answers."{step_id}"')
+        for step_id, value in _table(source, data["answers"], "answers").items()
+    }
+    tries = {}
+    for step_id, values in _table(source, data.get("tries", {}), "tries").items():
+        where = f'tries."{step_id}"'
+        if not isinstance(values, list) or not values:
+            raise AnswersError(source, "must be a non-empty list of answers", where)
+        tries[step_id] = [_answer(source, v, f"{where}[{i + 1}]") for i, v in enumerate(values)]
+    hints = {}
+    for step_id, count in _table(source, data.get("hints", {}), "hints").items():
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 100:
+            raise AnswersError(source, "must be a whole number from 0 to 100", f'hints."{step_id}"')
+        hints[step_id] = count
+    revealed = data.get("revealed", [])
+    if not isinstance(revealed, list) or not all(isinstance(i, str) for i in revealed):
+        raise AnswersError(source, "must be a list of step ids", "revealed")
+    return Answers(source, lesson, answers, tries, hints, tuple(revealed))
+
+
+def _table(source: str, value: object, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise AnswersError(source, "must be a table of step id = answer", where)
+    return value
+
+
+def _answer(source: str, value: object, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise AnswersError(source, "must be a number or a string", where)
+    return value if isinstance(value, str) else repr(value)
 
 
 def answer_files(specs: list[str]) -> list[Path]:

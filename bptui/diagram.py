@@ -13,7 +13,7 @@ from rich.cells import cell_len
 
 from bptui.i18n import t
 from bptui.lesson import GraphLesson
-from bptui.notation import escape_markup, given, name_with_subscript, shown, sub
+from bptui.notation import escape_markup, given, name_with_subscript, sub
 
 NODE = 12  # a neuron's width
 TARGET = 10  # the column of targets (forward) or ∂l/∂y (backward)
@@ -102,7 +102,7 @@ def draw_graph(session, step, width: int = 78) -> str:
 
     def known(step_id: str) -> str | None:
         found = by_id.get(step_id)
-        return shown(found.value, found.decimals) if found and session.known(found) else None
+        return found.shown if found and session.known(found) else None
 
     def value(name: str) -> str:
         if name in inputs:
@@ -172,7 +172,7 @@ def draw_network(session, step, width: int = 78) -> str:
         known = by_id.get(step_id)
         if known is None or not session.known(known):
             return "?"
-        return shown(known.value, known.decimals)
+        return known.shown
 
     widths = [layer.width for layer in lesson.layers]
     fan_in = [len(layer.weights[0]) for layer in lesson.layers]

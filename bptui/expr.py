@@ -37,16 +37,21 @@ class ExprError(ValueError):
 
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_σ][A-Za-z_0-9]*)"
+    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_σπ][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/^()]))"
 )
-_REPLACEMENTS = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/", "²": "^2", "³": "^3"}
+_REPLACEMENTS = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/"}
+_SUPERSCRIPT = re.compile("[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+_FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789")
+CONSTANTS = {"e": math.e, "pi": math.pi, "π": math.pi}
 
 
 def normalize(text: str) -> str:
-    """Unicode minus and times, full-width digits, a decimal comma: all to ASCII arithmetic."""
+    """Unicode minus and times, superscript powers, full-width digits, a decimal comma: all to
+    ASCII arithmetic. A superscript is a power ("0.9⁸" is 0.9^8), never a digit."""
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
+    text = _SUPERSCRIPT.sub(lambda m: "^(" + m.group().translate(_FROM_SUPERSCRIPT) + ")", text)
     text = unicodedata.normalize("NFKC", text)
     return text.replace(",", ".").strip()
 
@@ -102,8 +107,8 @@ class _Parser:
 
     def term(self, depth: int) -> tuple:
         tree = self.unary(depth)
-        while self.peek() in ("*", "/"):
-            op = self.take()[1]
+        while self.peek() in ("*", "/", "("):
+            op = "*" if self.peek() == "(" else self.take()[1]  # 0.98(1 − 0.98): a product
             tree = ("bin", op, tree, self.unary(depth))
         return tree
 
@@ -154,9 +159,11 @@ def evaluate(tree: tuple, names: Mapping[str, float] | None = None) -> float:
     if kind == "num":
         return tree[1]
     if kind == "name":
-        if tree[1] not in names:
-            raise ExprError(t("expr.unknown_name", name=tree[1]))
-        return names[tree[1]]
+        if tree[1] in names:
+            return names[tree[1]]
+        if tree[1] in CONSTANTS:
+            return CONSTANTS[tree[1]]
+        raise ExprError(t("expr.unknown_name", name=tree[1]))
     if kind == "neg":
         return -evaluate(tree[1], names)
     if kind == "call":

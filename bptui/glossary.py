@@ -49,7 +49,7 @@ RULE_HINTS = {
     "dl_dz.softmax": "Softmax with cross-entropy: ∂l/∂z = y − ŷ.",
     "sum": "∂l/∂a = Σₖ wₖ·∂l/∂zₖ: every neuron this one feeds sends its ∂l/∂z back along the "
     "same edge, times the same weight.",
-    "dl_dz.backward": "The op-amp: ∂l/∂z = σ'(z)·∂l/∂a, the gain times the weighted sum.",
+    "dl_dz.hidden": "The op-amp: ∂l/∂z = σ'(z)·∂l/∂a, the gain times the weighted sum.",
     "dl_dw": "∂l/∂w = ∂z/∂w · ∂l/∂z, and ∂z/∂w is the input on the weight's edge.",
     "dl_db": "∂z/∂b = 1, so ∂l/∂b = ∂l/∂z.",
     "total": "L = Σₙ lⁿ, so ∂L/∂w = Σₙ ∂lⁿ/∂w: add the samples' gradients.",
@@ -60,18 +60,54 @@ RULE_HINTS = {
     "add the paths. Case 1 is a single path: dz/dx = dz/dy · dy/dx.",
 }
 
-# The mistakes the tutor can name, and how it explains each.
+# The mistakes the tutor can name (bptui.mistakes computes the value each gives), and how it
+# explains each. {term} is the term of a sum it concerns, as written on the card.
 MISTAKES = {
-    "gain_left_out": "σ'(z) left out: the op-amp multiplies by its gain σ'(z)",
-    "sign_flipped": "the sign of (y − ŷ) is flipped: output minus target, not target minus output",
-    "a_for_z": "a and z mixed up: z is the sum going into the neuron, a = σ(z) comes out",
-    "bias_forgotten": "the bias was forgotten: z = Σ w·a + b",
-    "term_missing": "a term of the sum is missing: every incoming edge counts",
-    "weights_transposed": "row and column of the weights swapped: row j holds the weights into j",
-    "gain_of_a": "σ' was taken of a instead of z",
+    "bias_forgotten": "the bias was left out: z = Σ w·a + b",
+    "term_missing": "the term {term} is missing from the sum",
+    "term_sign": "the term {term} has the wrong sign: keep the minus signs in it",
+    "z_for_a_inputs": "the z's of the layer before were used: the inputs on the edges are their a = σ(z)",
+    "z_for_a_term": "in {term} the z of the unit before was used: the input on an edge is its a = σ(z)",
+    "weights_transposed": "row and column of the weights swapped: wⱼₖ is the weight from unit k into neuron j",
+    "a_for_z": "a and z mixed up: z is the weighted sum going in, a = σ(z) comes out",
+    "sigmoid_sign": "that is σ(−z): σ(z) = 1 / (1 + e^−z), with a minus in the exponent",
+    "softmax_not_normalised": "e^z was not divided by the sum: yⱼ = e^zⱼ / Σₖ e^zₖ",
     "half_forgotten": "the ½ in l = ½ Σ (y − ŷ)² was left out",
+    "output_left_out": "the term {term} is missing: the loss adds up every output",
+    "ce_sign": "the sign is flipped: l = −Σ ŷ ln y, which is positive",
+    "ce_wrong_class": "that is −{term}, the loss of a class that is not the target: only ŷ = 1 counts",
+    "ce_every_class": "every class was counted: l = −Σ ŷ ln y keeps only the target's term",
+    "dl_dy_sign": "the sign of (y − ŷ) is flipped: output minus target, not target minus output",
+    "dl_dy_doubled": "the 2 from the square cancels the ½: ∂l/∂y = y − ŷ, not 2(y − ŷ)",
+    "value_for_derivative": "that is the value itself, not its derivative",
+    "sigma_for_gain": "the activation's value was used where its derivative belongs: σ(z) = a, not σ'(z)",
+    "one_minus_a": "only (1 − a): σ'(z) = a·(1 − a) needs the factor a too",
+    "square_dropped": "the square was dropped: tanh'(z) = 1 − a²",
+    "gain_from_z": "z was put where a belongs: the gain is worked from a = σ(z), the neuron's output",
+    "gain_of_a": "σ' was taken of a instead of z",
+    "gain_left_out": "σ'(z) left out: the op-amp multiplies by its gain σ'(z)",
+    "gain_twice": "the gain σ'(z) was applied twice",
+    "weights_into": "the weights into this neuron were used: the op-amp takes the weights on the edges out of it",
+    "gain_too_early": "that already has the gain σ'(z) in it: ∂l/∂a is what goes into the op-amp, before the gain",
+    "weight_for_input": "that is w·∂l/∂z: ∂z/∂w is the input on the edge, not the weight",
+    "own_a_for_input": "the neuron's own a was used: ∂z/∂w is the input on the edge, from the unit before",
+    "z_for_a_input": "the z of the unit before was used: the input on the edge is its a = σ(z)",
+    "input_left_out": "that is ∂l/∂z alone: multiply it by ∂z/∂w, the input on the edge",
+    "bias_times_delta": "∂z/∂b = 1, not b: ∂l/∂b = ∂l/∂z",
+    "local_for_chain": "that is ∂z/∂b = 1: multiply it by ∂l/∂z",
+    "sample_missing": "a sample is left out: ∂L/∂w = Σₙ ∂lⁿ/∂w adds {term} too",
+    "sample_sign": "{term} has the wrong sign in the sum over the samples",
+    "mean_not_sum": "that is the mean: L = Σₙ lⁿ is a sum, so ∂L/∂w adds the samples' gradients",
     "gradient_ascent": "the step went uphill: w ← w − η·∂L/∂w subtracts",
-    "path_missing": "a path is missing: add the products along every path to the output (case 2)",
+    "unchanged": "that is the value before the step: w ← w − η·∂L/∂w moves it, even if only a little",
+    "rate_forgotten": "the learning rate η was left out: w ← w − η·∂L/∂w",
+    "change_only": "that is only the change −η·∂L/∂w: add it to the old value",
+    "path_missing": "the path {term} is missing: add the products along every path to the output (case 2)",
+    "added_along_path": "the derivatives along a path were added: along a path they multiply",
+    "multiplied_paths": "the paths were multiplied: the products along the paths are added (case 2)",
+    "chain_stopped": "only the local derivatives were used: multiply each by the derivative of the output by the node it leads to",
+    # from earlier versions' progress files
+    "sign_flipped": "the sign of (y − ŷ) is flipped: output minus target, not target minus output",
 }
 
 PHASE_TITLES_ZH = {
@@ -118,7 +154,7 @@ RULE_HINTS_ZH = {
     "dl_dz.softmax": "softmax 配交叉熵：∂l/∂z = y − ŷ。",
     "sum": "∂l/∂a = Σₖ wₖ·∂l/∂zₖ：这个神经元连到的每个神经元，都把它的 ∂l/∂z 沿同一条边、"
     "乘上同一个权重传回来。",
-    "dl_dz.backward": "运算放大器：∂l/∂z = σ'(z)·∂l/∂a，增益乘上加权和。",
+    "dl_dz.hidden": "运算放大器：∂l/∂z = σ'(z)·∂l/∂a，增益乘上加权和。",
     "dl_dw": "∂l/∂w = ∂z/∂w · ∂l/∂z，而 ∂z/∂w 就是这个权重那条边上的输入。",
     "dl_db": "∂z/∂b = 1，所以 ∂l/∂b = ∂l/∂z。",
     "total": "L = Σₙ lⁿ，所以 ∂L/∂w = Σₙ ∂lⁿ/∂w：把每笔数据的梯度加起来。",
@@ -130,16 +166,50 @@ RULE_HINTS_ZH = {
 }
 
 MISTAKES_ZH = {
-    "gain_left_out": "漏了 σ'(z)：运算放大器要乘上它的增益 σ'(z)",
-    "sign_flipped": "(y − ŷ) 的正负号反了：是输出减目标，不是目标减输出",
+    "bias_forgotten": "漏了偏置：z = Σ w·a + b",
+    "term_missing": "和里漏了 {term} 这一项",
+    "term_sign": "{term} 这一项的正负号错了：保留其中的负号",
+    "z_for_a_inputs": "用了前一层的 z：边上的输入是它们的 a = σ(z)",
+    "z_for_a_term": "{term} 里用了前一个神经元的 z：边上的输入是它的 a = σ(z)",
+    "weights_transposed": "权重的行和列弄反了：wⱼₖ 是从 k 送进神经元 j 的权重",
     "a_for_z": "a 和 z 弄混了：z 是送进神经元的加权和，a = σ(z) 是它的输出",
-    "bias_forgotten": "忘了偏置：z = Σ w·a + b",
-    "term_missing": "和里漏了一项：每条输入边都要算",
-    "weights_transposed": "权重的行和列弄反了：第 j 行是送进神经元 j 的权重",
-    "gain_of_a": "σ' 用了 a 而不是 z",
+    "sigmoid_sign": "这是 σ(−z)：σ(z) = 1 / (1 + e^−z)，指数里有负号",
+    "softmax_not_normalised": "e^z 没有除以总和：yⱼ = e^zⱼ / Σₖ e^zₖ",
     "half_forgotten": "漏了 l = ½ Σ (y − ŷ)² 里的 ½",
+    "output_left_out": "漏了 {term} 这一项：loss 要把每个输出都加起来",
+    "ce_sign": "正负号反了：l = −Σ ŷ ln y，是正数",
+    "ce_wrong_class": "这是 −{term}，不是目标类别的 loss：只有 ŷ = 1 的那一项算数",
+    "ce_every_class": "把每个类别都算进去了：l = −Σ ŷ ln y 只留下目标类别那一项",
+    "dl_dy_sign": "(y − ŷ) 的正负号反了：是输出减目标，不是目标减输出",
+    "dl_dy_doubled": "平方带来的 2 和 ½ 约掉了：∂l/∂y = y − ŷ，不是 2(y − ŷ)",
+    "value_for_derivative": "这是值本身，不是它的微分",
+    "sigma_for_gain": "该用微分的地方用了 activation 的值：是 σ'(z)，不是 σ(z) = a",
+    "one_minus_a": "只算了 (1 − a)：σ'(z) = a·(1 − a) 还要乘上 a",
+    "square_dropped": "漏了平方：tanh'(z) = 1 − a²",
+    "gain_from_z": "该用 a 的地方用了 z：增益要用神经元的输出 a = σ(z) 来算",
+    "gain_of_a": "σ' 用了 a 而不是 z",
+    "gain_left_out": "漏了 σ'(z)：op-amp 要乘上它的增益 σ'(z)",
+    "gain_twice": "增益 σ'(z) 乘了两次",
+    "weights_into": "用了送进这个神经元的权重：op-amp 用的是从它连出去的边上的权重",
+    "gain_too_early": "这已经乘过增益 σ'(z) 了：∂l/∂a 是送进 op-amp 的值，还没乘增益",
+    "weight_for_input": "这是 w·∂l/∂z：∂z/∂w 是这条边上的输入，不是权重",
+    "own_a_for_input": "用了这个神经元自己的 a：∂z/∂w 是这条边上、来自前一个神经元的输入",
+    "z_for_a_input": "用了前一个神经元的 z：边上的输入是它的 a = σ(z)",
+    "input_left_out": "这只是 ∂l/∂z：还要乘上 ∂z/∂w，也就是边上的输入",
+    "bias_times_delta": "∂z/∂b = 1，不是 b：∂l/∂b = ∂l/∂z",
+    "local_for_chain": "这是 ∂z/∂b = 1：还要乘上 ∂l/∂z",
+    "sample_missing": "漏了一笔 data：∂L/∂w = Σₙ ∂lⁿ/∂w 也要加上 {term}",
+    "sample_sign": "对 data 求和时 {term} 的正负号错了",
+    "mean_not_sum": "这是平均：L = Σₙ lⁿ 是总和，所以 ∂L/∂w 要把每笔 data 的梯度加起来",
     "gradient_ascent": "走反了方向：w ← w − η·∂L/∂w 是减",
-    "path_missing": "漏了一条路径：每条到输出的路径上的乘积都要加起来（情形二）",
+    "unchanged": "这是更新之前的值：w ← w − η·∂L/∂w 会让它变，哪怕只变一点",
+    "rate_forgotten": "漏了学习率 η：w ← w − η·∂L/∂w",
+    "change_only": "这只是变化量 −η·∂L/∂w：还要加到原来的值上",
+    "path_missing": "漏了 {term} 这条路径：每条到输出的路径上的乘积都要加起来（情形二）",
+    "added_along_path": "沿着路径把微分加起来了：同一条路径上要相乘",
+    "multiplied_paths": "把各条路径乘起来了：各条路径上的乘积要相加（情形二）",
+    "chain_stopped": "只用了局部的微分：每个都还要乘上输出对它所连到的节点的微分",
+    "sign_flipped": "(y − ŷ) 的正负号反了：是输出减目标，不是目标减输出",
 }
 
 
@@ -161,5 +231,6 @@ def rule_hint(kind: str) -> str:
     return _pick(RULE_HINTS, RULE_HINTS_ZH, kind)
 
 
-def mistake(key: str) -> str:
-    return _pick(MISTAKES, MISTAKES_ZH, key)
+def mistake(key: str, term: str = "") -> str:
+    """How the tutor explains a known mistake; {term} names the term of a sum it concerns."""
+    return _pick(MISTAKES, MISTAKES_ZH, key).replace("{term}", term or "…")

@@ -8,14 +8,15 @@ the products of the local derivatives along each (case 2); one path is case 1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bptui import expr
 from bptui.glossary import rule_hint
 from bptui.i18n import t
 from bptui.lesson import GraphLesson
-from bptui.notation import given, shown
-from bptui.steps import Operand, Step, fill_mistakes
+from bptui.model import Operand, Step
+from bptui.notation import bracketed, shown_at
+from bptui.precision import settle
 
 MAX_PATHS_SHOWN = 8
 
@@ -63,92 +64,128 @@ def paths(trace: GraphTrace, start: str, output: str) -> list[list[str]]:
     ]
 
 
-def build_steps(lesson: GraphLesson, trace: GraphTrace | None = None) -> list[Step]:
-    trace = trace or run(lesson)
-    d = lesson.decimals
-    inputs = {n for n, _ in lesson.inputs}
-    out = lesson.output
-    steps: list[Step] = []
+class GraphSteps:
+    def __init__(self, lesson: GraphLesson, trace: GraphTrace):
+        self.lesson = lesson
+        self.trace = trace
+        self.inputs = {n for n, _ in lesson.inputs}
+        self.steps: list[Step] = []
+        self.by_id: dict[str, Step] = {}
 
-    def text_of(name: str) -> str:
-        value = trace.values[name]
-        return given(value).strip("()") if name in inputs else shown(value, d)
+    def build(self) -> list[Step]:
+        for node in self.lesson.nodes:
+            self.value(node)
+        for node in self.lesson.nodes:
+            for parent in node.parents:
+                self.local(node, parent)
+        for name in reversed(names(self.lesson)):
+            if name != self.lesson.output:
+                self.chain(name)
+        return self.steps
 
-    def operands_for(tree: tuple) -> list[Operand]:
-        return [Operand(n, trace.values[n], n not in inputs) for n in expr.names_in(tree)]
+    def ref(self, step_id: str, symbol: str, role: str, k=None, in_formula=True) -> Operand:
+        step = self.by_id[step_id]
+        return Operand(symbol, step.value, role, k, step_id, step.places, in_formula)
 
-    def add(phase, kind, step_id, symbol, tree, value, asks, numbers, operands, **extra):
-        steps.append(
-            Step(
-                id=step_id, phase=phase, kind=kind, asks=asks, symbol=symbol,
-                formula=expr.to_text(tree), numbers=numbers, value=float(value),
-                rule="expression", expression=tree, operands=tuple(operands), decimals=d,
-                asked=phase in lesson.ask,
-                mistakes=fill_mistakes(extra.pop("mistakes", ()), value, d),
-                **extra,
-            )
+    def named(self, name: str, role: str = "name", in_formula: bool = True) -> Operand:
+        """An input (lesson data) or a node's value (an earlier step)."""
+        key = name if role == "name" else None
+        if name in self.inputs:
+            return Operand(name, self.trace.values[name], role, key, in_formula=in_formula)
+        return self.ref(f"values.{name}", name, role, key, in_formula)
+
+    def local_of(self, child: str, parent: str, role: str, k=None, in_formula=True) -> Operand:
+        return self.ref(f"local.{child}.{parent}", f"∂{child}/∂{parent}", role, k, in_formula)
+
+    def add(self, phase, kind, step_id, symbol, tree, value, asks, operands, **extra) -> Step:
+        draft = Step(
+            id=step_id, phase=phase, kind=kind, form=kind, asks=asks, symbol=symbol,
+            formula=expr.to_text(tree), value=float(value), rule=extra.pop("rule", "expression"),
+            expression=tree, operands=tuple(operands), places=self.lesson.decimals,
+            asked=phase in self.lesson.ask, **extra,
         )  # fmt: skip
+        step = settle(draft, self.lesson.decimals)
+        if not step.hints:
+            step = replace(step, hints=(rule_hint(kind), t("worked.default", numbers=step.numbers)))
+        self.steps.append(step)
+        self.by_id[step.id] = step
+        return step
 
-    for node in lesson.nodes:
-        values = {n: text_of(n) for n in node.parents}
-        numbers = expr.to_text(node.tree, values)
-        add("values", "value", f"values.{node.name}", node.name, node.tree,
-            trace.values[node.name], t("asks.value", name=node.name), numbers,
-            operands_for(node.tree), node=node.name,
-            edges=tuple((p, node.name) for p in node.parents),
-            hints=(rule_hint("value"), t("worked.default", numbers=numbers)))  # fmt: skip
+    def value(self, node) -> None:
+        self.add("values", "value", f"values.{node.name}", node.name, node.tree,
+                 self.trace.values[node.name], t("asks.value", name=node.name),
+                 [self.named(n) for n in expr.names_in(node.tree)], node=node.name,
+                 edges=tuple((p, node.name) for p in node.parents))  # fmt: skip
 
-    for node in lesson.nodes:
-        for parent in node.parents:
-            tree = trace.local_trees[(node.name, parent)]
-            numbers = expr.to_text(tree, {n: text_of(n) for n in expr.names_in(tree)})
-            add("local", "local", f"local.{node.name}.{parent}", f"∂{node.name}/∂{parent}", tree,
-                trace.local[(node.name, parent)],
-                t("asks.local", node=node.name, parent=parent),
-                numbers, operands_for(tree), node=node.name, edges=((parent, node.name),),
-                note=t("note.local", node=node.name, expr=node.expr, parent=parent),
-                hints=(rule_hint("local"), t("worked.default", numbers=numbers)))  # fmt: skip
+    def local(self, node, parent: str) -> None:
+        tree = self.trace.local_trees[(node.name, parent)]
+        operands = [self.named(n) for n in expr.names_in(tree)]
+        context = (self.named(node.name, "node_value", in_formula=False),)
+        self.add("local", "local", f"local.{node.name}.{parent}", f"∂{node.name}/∂{parent}", tree,
+                 self.trace.local[(node.name, parent)],
+                 t("asks.local", node=node.name, parent=parent), operands, context=context,
+                 node=node.name, edges=((parent, node.name),),
+                 note=t("note.local", node=node.name, expr=node.expr, parent=parent))  # fmt: skip
 
-    for name in reversed(names(lesson)):
-        if name == out:
-            continue
-        children = trace.children[name]
-        terms, operands, products = [], [], []
-        for child in children:
-            local = Operand(f"∂{child}/∂{name}", trace.local[(child, name)], True)
+    def chain(self, name: str) -> None:
+        """∂out/∂name: over the nodes it feeds, ∂out/∂child · ∂child/∂name (the paths, summed)."""
+        out = self.lesson.output
+        operands, tree = [], ("num", 0.0)
+        for child in self.trace.children[name]:
+            local = self.local_of(child, name, "local", child)
             if child == out:
-                terms.append(("name", local.symbol))
+                term = ("name", local.symbol)
                 operands.append(local)
-                products.append(local.value)
             else:
-                upstream = Operand(f"∂{out}/∂{child}", trace.gradients[child], True)
-                terms.append(("bin", "*", ("name", upstream.symbol), ("name", local.symbol)))
+                upstream = self.ref(f"chain.{child}", f"∂{out}/∂{child}", "up", child)
+                term = ("bin", "*", ("name", upstream.symbol), ("name", local.symbol))
                 operands += [upstream, local]
-                products.append(upstream.value * local.value)
-        tree = ("num", 0.0)
-        for term in terms:
             tree = term if tree == ("num", 0.0) else ("bin", "+", tree, term)
-        numbers = expr.to_text(tree, {o.symbol: shown(o.value, d) for o in operands})
-        found = paths(trace, name, out)
-        lines, path_products = [], []
-        for path in found[:MAX_PATHS_SHOWN]:
-            factors = [trace.local[(b, a)] for a, b in zip(path, path[1:], strict=False)]
-            product = math.prod(factors)
-            path_products.append(shown(product, d))
-            lines.append(f"{' → '.join(path)}: " + "·".join(shown(f, d) for f in factors)
-                         + f" = {shown(product, d)}")  # fmt: skip
-        products_text = " + ".join(path_products)
-        worked = t("worked.paths", products=products_text) if found else t("no_path", out=out)
+        found = paths(self.trace, name, out)
+        context = [self.local_of(b, a, "factor", (p, i), False)
+                   for p, path in enumerate(found, 1)
+                   for i, (a, b) in enumerate(zip(path, path[1:], strict=False), 1)]  # fmt: skip
+        context.append(self.named(name, "node_value", in_formula=False))
+        shown_paths = found[:MAX_PATHS_SHOWN]
         case = t("case2") if len(found) > 1 else t("case1")
-        joined = "; ".join(lines)
-        note = t("note.paths", out=out, case=case, paths=joined) if found else t("no_path", out=out)
-        mistakes = (
-            [("path_missing", trace.gradients[name] - p) for p in products]
-            if len(products) > 1
-            else []
-        )
-        add("chain", "chain", f"chain.{name}", f"∂{out}/∂{name}", tree, trace.gradients[name],
-            t("asks.chain", out=out, name=name), numbers, operands,
-            node=name, edges=tuple((name, c) for c in children), note=note, mistakes=mistakes,
-            hints=(rule_hint("chain"), worked))  # fmt: skip
-    return steps
+        if found:
+            note = t(
+                "note.paths",
+                out=out,
+                case=case,
+                paths="; ".join(" → ".join(p) for p in shown_paths),
+            )
+        else:
+            note = t("no_path", out=out)
+        step = self.add("chain", "chain", f"chain.{name}", f"∂{out}/∂{name}", tree,
+                        self.trace.gradients[name], t("asks.chain", out=out, name=name), operands,
+                        rule="chain", context=tuple(context), node=name, note=note,
+                        terms=tuple((p, " → ".join(path)) for p, path in enumerate(found, 1)),
+                        edges=tuple((name, c) for c in self.trace.children[name]))  # fmt: skip
+        self.finish_chain(step, shown_paths)
+
+    def finish_chain(self, step: Step, shown_paths: list[list[str]]) -> None:
+        """The products along each path, with their numbers: hint 2 and what is shown once done."""
+        at = step.places
+        lines, products = [], []
+        for path in shown_paths:
+            factors = [self.by_id[f"local.{b}.{a}"] for a, b in zip(path, path[1:], strict=False)]
+            product = math.prod(f.value for f in factors)
+            products.append(shown_at(product, at))
+            numbers = "·".join(bracketed(f.shown) for f in factors)
+            lines.append(f"{' → '.join(path)}: {numbers} = {products[-1]}")
+            last_numbers = numbers
+        out = self.lesson.output
+        if not shown_paths:
+            worked = t("no_path", out=out)
+        elif len(shown_paths) == 1:  # one path: its product is the answer, so it is not given
+            worked = t("worked.one_path", factors=last_numbers)
+        else:
+            worked = t("worked.paths", products=" + ".join(products))
+        after = t("after.paths", paths="; ".join(lines)) if lines else ""
+        done = replace(step, hints=(rule_hint("chain"), worked), after=after)
+        self.steps[-1] = self.by_id[step.id] = done
+
+
+def build_steps(lesson: GraphLesson, trace: GraphTrace | None = None) -> list[Step]:
+    return GraphSteps(lesson, trace or run(lesson)).build()

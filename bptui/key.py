@@ -8,8 +8,8 @@ from bptui import engine
 from bptui.glossary import phase_title
 from bptui.i18n import lesson_text, t
 from bptui.lesson import Lesson
+from bptui.model import Step
 from bptui.notation import shown
-from bptui.steps import Step
 
 
 def _list(array) -> list:
@@ -83,6 +83,7 @@ def key_data(lesson: Lesson, trace, steps: list[Step]) -> dict:
 
 
 def step_data(step: Step) -> dict:
+    exact = step.values("exact")
     return {
         "id": step.id,
         "phase": step.phase,
@@ -96,6 +97,11 @@ def step_data(step: Step) -> dict:
         "numbers": f"{step.symbol} = {step.numbers}",
         "value": step.value,
         "shown": step.shown,
+        "places": step.places,
+        "precision": step.precision,
+        "mistakes": [
+            {"name": m.name, "term": m.term, "value": m.value(exact)} for m in step.mistakes
+        ],
     }
 
 

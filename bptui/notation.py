@@ -60,6 +60,35 @@ def shown(value: float, decimals: int) -> str:
     return text.replace("-", "−")
 
 
+def shown_at(value: float, places: int) -> str:
+    """`value` at exactly `places` decimals, trailing zeros dropped, a real minus: "−0.046"."""
+    text = rounded(value, places)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace("-", "−")
+
+
+def read_shown(text: str) -> float:
+    """The number a text made by `shown_at` or `shown` stands for."""
+    return float(text.replace("−", "-"))
+
+
+def same_at(a: float, b: float, places: int) -> bool:
+    """Whether two numbers look the same on screen at `places` decimals (text, never float ==)."""
+    return rounded(a, places) == rounded(b, places)
+
+
+def agrees(answer: float, value: float, places: int) -> bool:
+    """An answer agrees with a value at `places` decimals: it rounds to the same text, or it is
+    within half a unit of that place of it (0.0985 for 0.09846, asked to 3 places)."""
+    return same_at(answer, value, places) or abs(answer - value) <= 0.5 * 10.0**-places * (1 + 1e-9)
+
+
+def apart(a: float, b: float, places: int) -> bool:
+    """Two values no answer could agree with both of at `places` decimals, even rounded."""
+    return not same_at(a, b, places) and abs(a - b) > 1.01 * 10.0**-places
+
+
 def shown_value(value: float, decimals: int) -> float:
     """The number a learner reads on screen for `value`."""
     return float(shown(value, decimals).replace("−", "-"))
@@ -68,6 +97,11 @@ def shown_value(value: float, decimals: int) -> float:
 def operand(value: float, decimals: int) -> str:
     """A number inside a formula: negative numbers in parentheses, as on a blackboard."""
     text = shown(value, decimals)
+    return f"({text})" if text.startswith("−") else text
+
+
+def bracketed(text: str) -> str:
+    """A shown number inside a formula: negative numbers in parentheses."""
     return f"({text})" if text.startswith("−") else text
 
 

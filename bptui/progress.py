@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 from bptui.i18n import t
 
 FORMAT = 1
+OUTCOMES = ("first_try", "after_wrong", "after_hint", "revealed")
+FREE = ("invalid", "precision")  # a typo that does not parse, or a right answer too coarse: no try
 UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 
 
@@ -34,9 +37,8 @@ def fingerprint(text: str) -> str:
 @dataclass
 class StepRecord:
     answers: list[str] = field(default_factory=list)  # every answer typed, in order
-    verdicts: list[str] = field(
-        default_factory=list
-    )  # "right", "wrong", "invalid" or a mistake key
+    # "right", "wrong", "invalid", "precision" or a mistake's key, one for each answer
+    verdicts: list[str] = field(default_factory=list)
     hints: int = 0
     revealed: bool = False
     correct: bool = False
@@ -47,13 +49,31 @@ class StepRecord:
 
     @property
     def outcome(self) -> str | None:
-        """first_try, after_help (hints or wrong tries first), revealed, or None when not done."""
+        """first_try, after_wrong, after_hint, revealed, or None while the step is not done."""
         if self.revealed and not self.correct:
             return "revealed"
         if not self.correct:
             return None
-        graded = [v for v in self.verdicts if v != "invalid"]  # a typo that does not parse is free
-        return "first_try" if self.hints == 0 and graded[:1] == ["right"] else "after_help"
+        if self.hints:
+            return "after_hint"
+        tries = [v for v in self.verdicts if v not in FREE]
+        return "first_try" if tries[:1] == ["right"] else "after_wrong"
+
+    @property
+    def graded_answer(self) -> str | None:
+        """The first answer that was graded (not unreadable, not merely too coarse)."""
+        for answer, verdict in zip(self.answers, self.verdicts, strict=False):
+            if verdict not in FREE:
+                return answer
+        return self.answers[0] if self.answers else None
+
+    @property
+    def accepted(self) -> str | None:
+        """The answer that was graded right, as typed."""
+        for answer, verdict in zip(self.answers, self.verdicts, strict=False):
+            if verdict == "right":
+                return answer
+        return None
 
 
 @dataclass
@@ -149,30 +169,47 @@ class Store:
         return aside
 
     def save(self, progress: Progress) -> None:
+        """The progress, and the attempt record made from it, each written atomically."""
         data = {"format": FORMAT, **asdict(progress)}
+        data["attempt"] = str(self.attempt_path(progress))
         _write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+        if progress.records:
+            _write_atomically(self.attempt_path(progress), self.attempt_record(progress))
 
     def attempt_path(self, progress: Progress) -> Path:
-        if not progress.attempt:
-            progress.attempt = str(self.root / "attempts" / f"{self.slug}-{progress.started}.toml")
-        return Path(progress.attempt)
+        """Where this attempt's record goes: named from the lesson and when the attempt began
+        (never a path read from the progress file)."""
+        started = progress.started if _STAMP.fullmatch(progress.started) else "unknown"
+        return self.root / "attempts" / f"{self.slug}-{started}.toml"
 
-    def append_answer(self, progress: Progress, step_id: str, answer: str, first: bool) -> None:
-        """Append one answer to the attempt record (a step's first answer is the graded one)."""
+    def attempt_record(self, progress: Progress) -> str:
+        """The attempt as an answers file: `bptui replay` grades it as the tutor did."""
+        records = progress.records
+        answers = {i: r.graded_answer for i, r in records.items() if r.graded_answer is not None}
+        tries = {i: r.answers for i, r in records.items() if len(r.answers) > 1}
+        hints = {i: r.hints for i, r in records.items() if r.hints}
+        revealed = [i for i, r in records.items() if r.revealed]
         path = self.attempt_path(progress)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        with path.open("a", encoding="utf-8") as out:
-            if new:
-                out.write(
-                    "# bptui attempt record: each step's first answer; later ones as comments.\n"
-                    f"# Grade it with: bptui replay {self.lesson_source} {path}\n"
-                    f"lesson = {toml_string(self.lesson_source)}\n\n[answers]\n"
-                )
-            line = f"{toml_string(step_id)} = {toml_string(answer)}"
-            out.write(line + "\n" if first else f"# also typed: {line}\n")
-            out.flush()
-            os.fsync(out.fileno())
+        lines = [
+            "# bptui attempt record: every answer typed, every hint taken, every value revealed.",
+            f"# Grade it with: bptui replay {self.lesson_source} {path}",
+            f"lesson = {toml_string(self.lesson_source)}",
+        ]
+        if revealed:
+            lines.append("revealed = [" + ", ".join(map(toml_string, revealed)) + "]")
+        lines += ["", "[answers]  # each step's first graded answer"]
+        lines += [f"{toml_string(i)} = {toml_string(a)}" for i, a in answers.items()]
+        if tries:
+            lines += ["", "[tries]  # every answer typed, in order"]
+            lines += [
+                f"{toml_string(i)} = [{', '.join(map(toml_string, a))}]" for i, a in tries.items()
+            ]  # noqa: E501
+        if hints:
+            lines += ["", "[hints]"] + [f"{toml_string(i)} = {n}" for i, n in hints.items()]
+        return "\n".join(lines) + "\n"
+
+
+_STAMP = re.compile(r"[0-9A-Za-z-]{1,40}")
 
 
 def toml_string(text: str) -> str:

@@ -12,36 +12,63 @@ from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
 from bptui.glossary import mistake
 from bptui.i18n import t
 from bptui.lesson import Lesson, LessonError, load
+from bptui.model import Step
 from bptui.notation import escape_markup
-from bptui.progress import fingerprint
+from bptui.progress import OUTCOMES, fingerprint
 from bptui.session import Session
-from bptui.steps import Step, build
+from bptui.steps import build
 
 
 @dataclass
 class Graded:
-    """One answers file graded: the verdict of every step, in step order."""
+    """One answers file graded: each step's first graded answer (correct, wrong, imprecise,
+    invalid or unanswered), and its outcome as the tutor counts it."""
 
     source: str
     steps: list[Step]
-    outcomes: dict[str, str] = field(default_factory=dict)  # correct | wrong | invalid | unanswered
+    outcomes: dict[str, str] = field(default_factory=dict)  # the first graded answer's verdict
     mistakes: dict[str, str] = field(default_factory=dict)  # step id → mistake key
+    terms: dict[str, str] = field(default_factory=dict)  # step id → the term it concerns
     errors: dict[str, str] = field(default_factory=dict)  # step id → why it did not parse
-    answers: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, str] = field(default_factory=dict)  # step id → the first graded answer
+    tutor: dict[str, str] = field(default_factory=dict)  # step id → first_try, after_wrong, ...
+    carried: list[str] = field(default_factory=list)  # right by error carried forward
+    tries: dict[str, list[dict]] = field(default_factory=dict)  # every wrong try, diagnosed
 
-    def take(self, step_id: str, verdict: Verdict | None) -> None:
-        """Record the verdict on one step (None: the file had no answer for it)."""
-        if verdict is None:
+    def take(self, step_id: str, verdicts: list[tuple[str, Verdict]], record=None) -> None:
+        """Record the verdicts on one step's answers, in order (none: the file had no answer)."""
+        graded = [(text, v) for text, v in verdicts if not (v.invalid or v.imprecise)]
+        first = graded[0] if graded else verdicts[0] if verdicts else None
+        outcome = record.outcome if record is not None else None
+        if first is None:
             self.outcomes[step_id] = "unanswered"
-        elif verdict.invalid:
-            self.outcomes[step_id] = "invalid"
-            self.errors[step_id] = verdict.error
-        elif verdict.correct:
-            self.outcomes[step_id] = "correct"
         else:
-            self.outcomes[step_id] = "wrong"
-            if verdict.mistake:
-                self.mistakes[step_id] = verdict.mistake
+            text, verdict = first
+            self.answers[step_id] = text
+            if verdict.invalid:
+                self.outcomes[step_id] = "invalid"
+                self.errors[step_id] = verdict.error
+            elif verdict.imprecise:
+                self.outcomes[step_id] = "imprecise"
+            elif verdict.correct:
+                self.outcomes[step_id] = "correct"
+            else:
+                self.outcomes[step_id] = "wrong"
+                if verdict.mistake:
+                    self.mistakes[step_id] = verdict.mistake
+                    self.terms[step_id] = verdict.term
+        if any(v.correct and v.basis == "carried" for _, v in verdicts):
+            self.carried.append(step_id)
+        wrong = [
+            (text, v) for text, v in verdicts if v.key not in ("right", "invalid", "precision")
+        ]
+        if wrong:
+            self.tries[step_id] = [
+                {"answer": text, "mistake": v.mistake, "term": v.term,
+                 "said": mistake(v.mistake, v.term) if v.mistake else None}
+                for text, v in wrong
+            ]  # fmt: skip
+        self.tutor[step_id] = outcome or ("open" if verdicts else "unanswered")
 
     def ids(self, outcome: str) -> list[str]:
         return [s.id for s in self.steps if self.outcomes[s.id] == outcome]
@@ -55,6 +82,8 @@ class Graded:
         return self.correct == len(self.steps)
 
     def data(self) -> dict:
+        score = {o: sum(v == o for v in self.tutor.values()) for o in (*OUTCOMES, "open")}
+        score["unanswered"] = sum(v == "unanswered" for v in self.tutor.values())
         return {
             "file": self.source,
             "steps": len(self.steps),
@@ -63,20 +92,26 @@ class Graded:
             "invalid": self.ids("invalid"),
             "unanswered": self.ids("unanswered"),
             "mistakes": self.mistakes,
+            "imprecise": self.ids("imprecise"),
+            "terms": {k: v for k, v in self.terms.items() if v},
+            "carried_forward": self.carried,
+            "outcomes": self.tutor,
+            "score": score,
+            "tries": self.tries,
         }
 
 
 def check_answers(lesson: Lesson, steps: list[Step], answers: Answers) -> None:
     """Unknown step ids and answers meant for another lesson are errors, not wrong answers."""
     known = {s.id for s in steps if s.asked}
-    unknown = [step_id for step_id in answers.answers if step_id not in known]
+    unknown = [step_id for step_id in answers.ids() if step_id not in known]
     if unknown:
         raise AnswersError(
             answers.source,
             f"unknown step id '{unknown[0]}'"
             + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
             + f"; `bptui key {lesson.name} --json` lists the ids",
-            f'answers."{unknown[0]}"',
+            f'"{unknown[0]}"',
         )
     if answers.lesson is not None:
         try:
@@ -93,15 +128,17 @@ def check_answers(lesson: Lesson, steps: list[Step], answers: Answers) -> None:
 
 
 def grade_file(lesson: Lesson, steps: list[Step], answers: Answers) -> Graded:
-    """Grade answers that `check_answers` has passed."""
+    """Grade answers that `check_answers` has passed, step by step as the tutor would: hints
+    taken, every try in order (later steps may be worked from earlier answers), reveals."""
     session = Session(lesson, steps)
-    graded = Graded(answers.source, session.steps, answers=answers.answers)
+    graded = Graded(answers.source, session.steps)
     for index, step in enumerate(session.steps):
-        if step.id in answers.answers:
-            session.go(index)
-            graded.take(step.id, session.answer(answers.answers[step.id]))
-        else:
-            graded.take(step.id, None)
+        session.go(index)
+        session.progress.record(step.id).hints = answers.hints.get(step.id, 0)
+        verdicts = [(text, session.answer(text)) for text in answers.tries_of(step.id)]
+        if step.id in answers.revealed:
+            session.reveal()
+        graded.take(step.id, verdicts, session.record(step))
     return graded
 
 
@@ -114,16 +151,18 @@ def print_transcript(graded: Graded, console) -> None:
         table.add_column(t(f"cli.{column}"), justify=justify)
     marks = {"correct": f"[green]{t('cli.right')}[/]", "wrong": f"[red]{t('cli.wrong')}[/]",
              "invalid": f"[yellow]{t('cli.invalid')}[/]",
+             "imprecise": f"[yellow]{t('cli.imprecise')}[/]",
              "unanswered": f"[dim]{t('cli.unanswered')}[/]"}  # fmt: skip
     for step in graded.steps:
         outcome = graded.outcomes[step.id]
         verdict = marks[outcome]
         if step.id in graded.mistakes:
-            verdict += f"\n[dim]{mistake(graded.mistakes[step.id])}[/]"
+            said = mistake(graded.mistakes[step.id], graded.terms.get(step.id, ""))
+            verdict += f"\n[dim]{escape_markup(said)}[/]"
         if step.id in graded.errors:
-            verdict += f"\n[dim]{graded.errors[step.id]}[/]"
+            verdict += f"\n[dim]{escape_markup(graded.errors[step.id])}[/]"
         given = graded.answers.get(step.id, "")
-        table.add_row(step.id, step.asks, escape_markup(given), verdict, step.shown)
+        table.add_row(step.id, escape_markup(step.asks), escape_markup(given), verdict, step.shown)
     console.print(table)
     console.print(_summary_line(graded))
 

@@ -9,25 +9,24 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from bptui.answers import Verdict, grade
+from bptui.answers import Verdict, grade, read
 from bptui.i18n import t
 from bptui.lesson import Lesson
-from bptui.progress import Progress, StepRecord, Store
-from bptui.steps import Step
-
-OUTCOMES = ("first_try", "after_help", "revealed")
+from bptui.model import Step
+from bptui.progress import FREE, OUTCOMES, Progress, StepRecord, Store
 
 
 @dataclass(frozen=True)
 class Score:
     first_try: int
-    after_help: int
+    after_wrong: int
+    after_hint: int
     revealed: int
     total: int
 
     @property
     def done(self) -> int:
-        return self.first_try + self.after_help + self.revealed
+        return self.first_try + self.after_wrong + self.after_hint + self.revealed
 
 
 class Session:
@@ -36,6 +35,7 @@ class Session:
         self.all_steps = all_steps
         self.steps = [s for s in all_steps if s.asked]
         self.index = {s.id: i for i, s in enumerate(self.steps)}
+        self.by_id = {s.id: s for s in all_steps}
         self.store = store
         if store:
             self.progress, self.notice = store.load()
@@ -70,31 +70,41 @@ class Session:
     def finished(self) -> bool:
         return all(self.done(s) for s in self.steps)
 
+    def known_id(self, step_id: str | None) -> bool:
+        """Whether a number is on screen: lesson data (no step), or a step's known value."""
+        return step_id is None or self.known(self.by_id[step_id])
+
+    def texts(self, step: Step) -> dict[str, str]:
+        """The numbers the card may put into the step's formula: only those already known."""
+        return {o.symbol: o.text for o in step.operands if self.known_id(o.step)}
+
+    def missing(self, step: Step) -> list[Step]:
+        """The steps whose values this one needs and the learner does not have yet."""
+        return [self.by_id[i] for i in step.needs if not self.known_id(i)]
+
+    def carried(self) -> dict[str, float]:
+        """The learner's own accepted answers, by step id: what later steps may be worked from."""
+        out = {}
+        for step_id, record in self.progress.records.items():
+            answer = record.accepted if record.correct else None
+            if answer is not None and step_id in self.by_id:
+                value, _ = read(answer)
+                if value is not None:
+                    out[step_id] = value
+        return out
+
     # --- what the learner does ---
 
     def answer(self, text: str) -> Verdict:
         step = self.step
-        verdict = self.last_verdict = grade(step, text)
+        verdict = self.last_verdict = grade(step, text, self.carried())
         if self.done(step):
             return verdict  # looking back: checked, but the score stays as it was
         record = self.progress.record(step.id)
-        graded_before = any(v != "invalid" for v in record.verdicts)
         record.answers.append(text)
-        record.verdicts.append(
-            "right"
-            if verdict.correct
-            else "invalid"
-            if verdict.invalid
-            else verdict.mistake or "wrong"
-        )
+        record.verdicts.append(verdict.key)
         record.correct = verdict.correct
         self.save()
-        if self.store and not self.save_failed:
-            try:
-                first = not graded_before and not verdict.invalid
-                self.store.append_answer(self.progress, step.id, text, first=first)
-            except OSError as error:
-                self.could_not_save(error)
         return verdict
 
     def hint(self) -> str | None:
@@ -109,7 +119,14 @@ class Session:
         return step.hints[min(record.hints, len(step.hints)) - 1]
 
     def hints_shown(self) -> list[str]:
-        return list(self.step.hints[: self.record().hints])
+        """The hints asked for so far; one with numbers waits until those numbers are known."""
+        step = self.step
+        shown = list(step.hints[: self.record().hints])
+        missing = self.missing(step)
+        if missing:
+            symbols = ", ".join(s.symbol for s in missing)
+            shown[1:] = [t("hint.first", symbols=symbols)] * len(shown[1:])
+        return shown
 
     def reveal(self) -> None:
         record = self.progress.record(self.step.id)
@@ -143,10 +160,11 @@ class Session:
 
     def score(self) -> Score:
         counts = Counter(self.record(s).outcome for s in self.steps)
-        return Score(counts["first_try"], counts["after_help"], counts["revealed"], len(self.steps))
+        return Score(*(counts[o] for o in OUTCOMES), len(self.steps))
 
     def summary(self) -> tuple[dict[str, Counter], Counter]:
-        """Outcomes per phase (in lesson order), and how often each known mistake was made."""
+        """Outcomes per phase (in lesson order), and how often each named mistake was made
+        ("wrong", an answer the tutor could not name, is counted under that key)."""
         phases: dict[str, Counter] = {
             p: Counter() for p in dict.fromkeys(s.phase for s in self.steps)
         }
@@ -155,5 +173,27 @@ class Session:
             record = self.record(step)
             phases[step.phase][record.outcome or "open"] += 1
             phases[step.phase]["steps"] += 1
-            mistakes.update(v for v in record.verdicts if v not in ("right", "invalid"))
+            mistakes.update(v for v in record.verdicts if v not in ("right", *FREE))
         return phases, mistakes
+
+    def went_wrong(self) -> list[tuple[Step, list[tuple[str, Verdict]]]]:
+        """Each step with a wrong try: what was typed and what the tutor made of it."""
+        carried = self.carried()
+        found = []
+        for step in self.steps:
+            record = self.record(step)
+            tries = [
+                (answer, _as_recorded(grade(step, answer, carried), verdict))
+                for answer, verdict in zip(record.answers, record.verdicts, strict=False)
+                if verdict not in ("right", *FREE)
+            ]
+            if tries:
+                found.append((step, tries))
+        return found
+
+
+def _as_recorded(regraded: Verdict, key: str) -> Verdict:
+    """The verdict as it was given (graded again only to find the term of a sum it concerns)."""
+    if regraded.key == key:
+        return regraded
+    return Verdict(False, mistake=None if key == "wrong" else key)

@@ -11,9 +11,6 @@ from hypothesis import strategies as st
 from bptui import steps
 from bptui.answers import grade
 from bptui.expr import ExprError, calculate
-from bptui.glossary import MISTAKES
-from bptui.glossary import mistake as explain
-from bptui.lesson import load
 
 
 @pytest.mark.parametrize(
@@ -32,6 +29,13 @@ from bptui.lesson import load
         ("-2^2", -4),
         ("2^-1", 0.5),
         ("(0.62 − 1)²", 0.1444),
+        ("0.9⁸", 0.9**8),  # a superscript is a power, never a digit
+        ("0⁴", 0),
+        ("10⁻²", 0.01),
+        ("0.98(1-0.98)", 0.0196),  # a number before a parenthesis multiplies it
+        ("(1+2)(3)", 9),
+        ("e", 2.718281828459045),
+        ("e^-1.5", 0.22313016014842982),
         ("2 × 3 ÷ 4", 1.5),
         ("exp(0)", 1),
         ("sigmoid(0)", 0.5),
@@ -99,34 +103,9 @@ def test_answers_round_at_the_lesson_precision(lecture_steps):
     a1 = lecture_steps["s1.forward.L1.n1.a"]  # 0.98201...
     assert grade(a1, "0.98").correct and grade(a1, "0.982").correct
     assert not grade(a1, "0.97").correct and not grade(a1, "0.99").correct
-    tiny = lecture_steps["s1.backward.L1.n1.dl_dz"]  # −0.00363: two significant digits
-    assert tiny.shown == "−0.0036"
+    tiny = lecture_steps["s1.backward.L1.n1.dl_dz"]  # −0.00357: two significant digits
+    assert tiny.shown == "−0.0036" and tiny.places == 4
     assert grade(tiny, "-0.0036").correct and not grade(tiny, "0").correct
-
-
-CASES = {
-    "path_missing": ("chain.s", "1.649"),  # in the chain-rule graph of case 2
-    "gain_left_out": ("s1.output.L3.n1.dl_dz", "-0.38"),
-    "sign_flipped": ("s1.output.L3.n1.dl_dy", "0.38"),
-    "a_for_z": ("s1.forward.L1.n1.a", "4"),
-    "bias_forgotten": ("s1.forward.L3.n1.z", "2.48"),
-    "term_missing": ("s1.forward.L3.n1.z", "0.59"),
-    "weights_transposed": ("s1.forward.L2.n1.z", "2*0.98 + (-2)*0.12"),
-    "gain_of_a": ("s1.backward.L2.n1.gain", "0.21"),
-    "half_forgotten": ("s1.loss", "0.83"),
-    "gradient_ascent": ("update.L3.n1.w1", "2.96"),
-}
-
-
-@pytest.mark.parametrize("mistake", sorted(MISTAKES))
-def test_every_known_mistake_is_named(mistake, lecture_steps):
-    step_id, wrong = CASES[mistake]
-    if step_id.startswith("chain."):
-        lecture_steps = {s.id: s for s in steps.build(load("02-chain-rule-case-2"))}
-    verdict = grade(lecture_steps[step_id], wrong)
-    assert not verdict.correct
-    assert verdict.mistake == mistake, (step_id, wrong, verdict)
-    assert explain(mistake)  # the tutor and the replay have words for it
 
 
 def test_other_mistakes_in_the_backward_pass(lecture_steps):
@@ -136,7 +115,7 @@ def test_other_mistakes_in_the_backward_pass(lecture_steps):
     assert grade(lecture_steps["s1.backward.L2.n1.sum"], "3*(-0.09)").mistake == "term_missing"
 
 
-def test_a_plain_wrong_answer_is_not_quite(lecture_steps):
+def test_a_plain_wrong_answer_is_not_named(lecture_steps):
     verdict = grade(lecture_steps["s1.forward.L1.n1.z"], "17")
     assert not verdict.correct and verdict.mistake is None
 

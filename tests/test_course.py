@@ -65,9 +65,10 @@ def test_case_2_step_card_shows_the_path_products(write):
     chain = by_id["chain.s"]
     assert chain.formula == "∂z/∂x·∂x/∂s + ∂z/∂y·∂y/∂s"
     assert chain.numbers == "1.649·1 + 0.25·1.649"
-    assert (
-        "s → x → z: 1·1.649 = 1.649" in chain.note and "s → y → z: 1.649·0.25 = 0.412" in chain.note
-    )
+    # The products along the paths are shown once the step is done, never before.
+    assert "s → x → z; s → y → z" in chain.note and "1.649" not in chain.note
+    assert "s → x → z: 1·1.649 = 1.649" in chain.after
+    assert "s → y → z: 1.649·0.25 = 0.412" in chain.after
     assert "case 2" in chain.note
     assert by_id["local.x.s"].formula == "2·s"
     assert grade(chain, "1.649").mistake == "path_missing"
@@ -242,3 +243,4 @@ def test_every_graph_step_follows_from_its_operands(name):
     for step in steps.build(load(name)):
         exact = evaluate(step.expression, {o.symbol: o.value for o in step.operands})
         assert exact == pytest.approx(step.value, rel=1e-12, abs=1e-15), step.id
+        assert step.compute(step.values("exact")) == pytest.approx(step.value, rel=1e-12, abs=1e-15)

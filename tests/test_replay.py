@@ -72,7 +72,7 @@ def test_transcript_names_the_mistake_and_the_true_value(mixed, capsys, monkeypa
     monkeypatch.setenv("COLUMNS", "200")
     assert main(["replay", "lecture-example", mixed]) == 0
     out = capsys.readouterr().out
-    assert "the bias was forgotten" in out
+    assert "the bias was left out" in out
     assert "64/67 right · 1 wrong · 1 unreadable · 1 unanswered" in out
 
 

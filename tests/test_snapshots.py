@@ -29,6 +29,7 @@ def reveal_until(step_id: str):
             session.progress.record(step.id).revealed = True
         screen.goto(session.index[step_id])
         await pilot.pause()
+        return screen
 
     return run
 
@@ -76,9 +77,49 @@ def test_op_amp_backward_step_in_the_light_theme(snap_compare):
 
 
 def test_summary(snap_compare):
+    """The summary names the steps that went wrong, what was typed and the mistake seen."""
+
     async def run(pilot):
+        screen = await ready(pilot)
+        for text in ("4", "4", "0.98", "-2", "0.5", "0.12", "2*0.98+0.12"):
+            await pilot.press(*text, "enter")
         await reveal_until("update.L3.n2.b")(pilot)
         await pilot.press(*"1.94", "enter")
+        assert screen.session.finished
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 40), run_before=run)
+
+
+def test_a_term_level_diagnosis(snap_compare):
+    """A term of the sum left out: the tutor says which one."""
+
+    async def run(pilot):
+        await reveal_until("s1.forward.L3.n1.z")(pilot)
+        await pilot.press(*"3*0.86-2", "enter")
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_a_precision_message(snap_compare):
+    """Right, but to fewer places than the card asks: said so, and no try used."""
+
+    async def run(pilot):
+        await reveal_until("s1.backward.L2.n2.gain")(pilot)
+        await pilot.press(*"0.10", "enter")
+
+    assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
+
+
+def test_an_answer_carried_forward_is_accepted(snap_compare):
+    """σ'(z₁) accepted as 0.98·0.02 = 0.0196; ∂l/∂z₁ worked from it is right (error carried
+    forward), and the card says which of the learner's own numbers it came from."""
+
+    async def run(pilot):
+        screen = await reveal_until("s1.backward.L1.n1.gain")(pilot)
+        await pilot.press(*"0.98*0.02", "enter")
+        await pilot.press("f3", "enter")  # ∂l/∂a₁ revealed
+        await pilot.press(*"0.0196*(-0.2)", "enter")
+        assert screen.session.last_verdict.basis == "carried"
 
     assert snap_compare(lecture_app(), terminal_size=(100, 30), run_before=run)
 

@@ -183,10 +183,8 @@ async def test_every_answer_goes_to_the_attempt_record():
     text = record.read_text(encoding="utf-8")
     assert 'lesson = "lecture-example"' in text
     assert '"s1.forward.L1.n1.z" = "4"' in text
-    assert (
-        '"s1.forward.L1.n1.a" = "0.5"' in text
-        and '# also typed: "s1.forward.L1.n1.a" = "0.98"' in text
-    )
+    assert '"s1.forward.L1.n1.a" = "0.5"' in text  # the first graded answer
+    assert '"s1.forward.L1.n1.a" = ["0.5", "0.98"]' in text  # and every try, in order
 
 
 async def test_summary_at_the_end_counts_phases_and_mistakes():
@@ -205,11 +203,15 @@ async def test_summary_at_the_end_counts_phases_and_mistakes():
 
         from bptui.tui import texts
 
-        console = Console(width=90, record=True)
+        console = Console(width=200, record=True)
         console.print(texts.summary(app.screen.session))
         out = console.export_text()
-        assert "67 of 67 steps done: 2 right first time, 0 with help, 65 revealed" in out
+        assert (
+            "67 of 67 steps done: 2 right first time, 0 right after a wrong try, "
+            "0 right after a hint, 65 revealed" in out
+        )
         assert "a and z mixed up" in out and "Forward pass" in out
+        assert "Steps that went wrong" in out and "2. a₁" in out  # the step, what was typed
         await pilot.press("escape")
         assert isinstance(app.screen, LessonScreen)
 

@@ -88,6 +88,7 @@ class LessonScreen(TutorScreen):
         self.autoplay_answers = answers
         self.autoplay_timer = None
         self.paused = False
+        self.pending: str | None = None  # an answer entered before the steps were ready
 
     def compose(self) -> ComposeResult:
         yield Static(self.topbar(), id="topbar")
@@ -96,7 +97,7 @@ class LessonScreen(TutorScreen):
         with VerticalScroll(id="card-box"):
             yield Static(texts.intro_card(self.lesson), id="card")
         yield Static(id="feedback")
-        yield Input(placeholder=t("tui.placeholder"), id="answer")
+        yield Input(placeholder=texts.placeholder_loading(), id="answer")
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)
@@ -131,6 +132,9 @@ class LessonScreen(TutorScreen):
         if self.start_afresh:
             session.restart()
         self.show()
+        if self.pending is not None:  # entered while the steps were being worked out
+            text, self.pending = self.pending, None
+            self.submit(text)
         if self.autoplay is not None:
             self.start_autoplay()
 
@@ -180,7 +184,8 @@ class LessonScreen(TutorScreen):
 
     def submit(self, text: str) -> None:
         session = self.session
-        if session is None:
+        if session is None:  # kept, and graded the moment the steps are ready
+            self.pending = text
             return
         answer_box = self.query_one("#answer", Input)
         text = text.strip()

@@ -20,7 +20,7 @@ class Dialog(ModalScreen):
         align: center middle;
     }
     Dialog .dialog {
-        width: 76;
+        width: 96;
         max-width: 100%;
         height: auto;
         max-height: 100%;

@@ -9,8 +9,8 @@ from textual.widgets import Input
 
 from bptui.answers_file import Answers, AnswersError
 from bptui.lesson import Lesson
+from bptui.model import Step
 from bptui.replay import Graded
-from bptui.steps import Step
 from bptui.tui.app import LessonScreen, TutorApp
 
 
@@ -35,7 +35,7 @@ def replay_in_tui(lesson: Lesson, steps: list[Step], files: list[Answers], scree
 
 async def _drive(lesson, steps, answers: Answers, folder: Path | None, size) -> Graded:
     app = TutorApp(lesson, cursor_blink=False, persist=False)
-    graded = Graded(answers.source, [s for s in steps if s.asked], answers=answers.answers)
+    graded = Graded(answers.source, [s for s in steps if s.asked])
     async with app.run_test(size=size) as pilot:
         screen = app.screen
         for _ in range(1000):
@@ -45,13 +45,20 @@ async def _drive(lesson, steps, answers: Answers, folder: Path | None, size) -> 
         session = screen.session
         for index, step in enumerate(session.steps):
             screen.goto(index)
-            if step.id in answers.answers:
-                screen.query_one("#answer", Input).value = answers.answers[step.id]
+            for _ in range(answers.hints.get(step.id, 0)):
+                await pilot.press("f2")
+            verdicts = []
+            for text in answers.tries_of(step.id):
+                screen.goto(index)  # a right answer moves on; a later try is for this step
+                screen.query_one("#answer", Input).value = text
                 await pilot.press("enter")
                 await pilot.pause()
-                graded.take(step.id, session.last_verdict)  # the verdict the tutor showed
-            else:
-                graded.take(step.id, None)
+                verdicts.append((text, session.last_verdict))  # the verdict the tutor showed
+            if step.id in answers.revealed:
+                screen.goto(index)
+                await pilot.press("f3")
+                await pilot.pause()
+            graded.take(step.id, verdicts, session.record(step))
             if folder:
                 name = f"{Path(answers.source).stem}-{index + 1:03d}-{step.id}.svg"
                 app.save_screenshot(filename=name, path=str(folder))

@@ -6,20 +6,25 @@ Formatting only: every number arrives already computed (and rounded) from the st
 from __future__ import annotations
 
 import re
+from collections import Counter
 
-from bptui.glossary import MISTAKES, mistake, phase_name, phase_title
+from bptui.glossary import mistake, phase_name, phase_title
 from bptui.i18n import CATALOG, lesson_text, t
 from bptui.notation import escape_markup as escape
+from bptui.notation import shown_at
 
 HELP_EN = """[b]bptui — learn backpropagation by doing it[/]
 
 Each step asks for one value of the forward or backward pass. Work it out, type it and press
 [b]Enter[/]. The card shows the formula, then the same formula with the numbers put in.
 
-[b]Answers[/]  numbers, fractions and arithmetic: [i]0.98[/], [i]3/4[/], [i]0.98*(1-0.98)[/],
-[i]2·0.98 − 0.12[/], [i]-0.38^2[/], [i]exp(-4)[/], [i]sigmoid(4)[/]. A decimal comma and full-width
-digits work too. An answer is right when it rounds to the value shown, or when you worked it
-out from the rounded numbers on screen.
+[b]Answers[/]  numbers, fractions and arithmetic: [i]0.7[/], [i]3/4[/], [i]0.7*(1-0.7)[/] or [i]0.7(1-0.7)[/],
+[i]2·0.5 − 0.3[/], [i](0.6-1)^2[/] or [i](0.6-1)²[/], [i]exp(-1.5)[/], [i]e^-1.5[/], [i]sigmoid(1.5)[/]
+(e is Euler's number). A decimal comma and full-width digits work too.
+[b]Precision[/]  each card says how many decimal places it wants. Your answer is right when it
+rounds to the value there, or to what the rounded numbers on screen give, or to what your own
+earlier answers give (error carried forward). Right but with too few places: you are told so,
+and it costs no try. A known mistake is named, and for a sum, the term that is off.
 
 [b]Keys[/]
   Enter     check the answer (on a finished step: go on)
@@ -27,7 +32,7 @@ out from the rounded numbers on screen.
   F3        reveal the value
   F5 / F6   previous / next step (looking back never changes anything)
   ctrl+p    jump to any step
-  F8        the summary: your score per phase and your most common mistakes
+  F8        the summary: your score per phase, and every step that went wrong
   PgUp/PgDn scroll the step card
   ctrl+r    twice: start the lesson from scratch
   F1        this help          ctrl+q   quit (your progress is saved after every answer)
@@ -44,9 +49,12 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
 每一步要你算出前向或反向传播中的一个值。算好后输入，按 [b]Enter[/]。卡片上先给出公式，
 再给出代入数字后的同一个公式。
 
-[b]答案[/]  可以是数、分数或算式：[i]0.98[/]、[i]3/4[/]、[i]0.98*(1-0.98)[/]、[i]2·0.98 − 0.12[/]、
-[i]-0.38^2[/]、[i]exp(-4)[/]、[i]sigmoid(4)[/]。小数逗号和全角数字也可以。答案四舍五入后等于显示的值，
-或者是用屏幕上四舍五入后的数字算出来的，都算对。
+[b]答案[/]  可以是数、分数或算式：[i]0.7[/]、[i]3/4[/]、[i]0.7*(1-0.7)[/] 或 [i]0.7(1-0.7)[/]、[i]2·0.5 − 0.3[/]、
+[i](0.6-1)^2[/] 或 [i](0.6-1)²[/]、[i]exp(-1.5)[/]、[i]e^-1.5[/]、[i]sigmoid(1.5)[/]（e 是自然常数）。
+小数逗号和全角数字也可以。
+[b]精度[/]  每张卡片都写明要保留几位小数。答案四舍五入后等于卡片上的值，或等于用屏幕上四舍五入后的
+数字算出的值，或等于用你自己之前的答案算出的值（沿用前面的误差），都算对。值对了但位数不够：会提醒你，
+不算一次尝试。认得出的错误会被指出；如果是一个和，会指出是哪一项错了。
 
 [b]按键[/]
   Enter     检查答案（已完成的步骤：进入下一步）
@@ -54,7 +62,7 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
   F3        显示答案
   F5 / F6   上一步 / 下一步（往回看不会改变任何东西）
   ctrl+p    跳到任意一步
-  F8        总结：各阶段的得分和最常见的错误
+  F8        总结：各阶段的得分，以及每个出错的步骤
   PgUp/PgDn 滚动步骤卡片
   ctrl+r    按两次：本课从头开始
   F1        本帮助          ctrl+q   退出（每次作答后进度都会保存）
@@ -67,8 +75,9 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
 
 CATALOG["en"].update(
     {
-        "tui.placeholder": "Your value, e.g. 0.98 or 2*0.98-0.12 — Enter checks it",
+        "tui.placeholder": "Your value for {symbol}: a number or a calculation — Enter checks it",
         "tui.placeholder_done": "Done — Enter goes on to the next step",
+        "tui.placeholder_loading": "Type your answer — it is checked as soon as the steps are ready",
         "tui.path": "…or type a lesson file's path and press Enter",
         "tui.picker_title": "bptui — learn backpropagation by doing it",
         "tui.picker_hint": "↑↓ choose a lesson, Enter opens it. Progress is kept for each lesson.",
@@ -85,18 +94,26 @@ CATALOG["en"].update(
         "tui.cannot_open": "Cannot open that lesson",
         "tui.loading": "working out the steps…",
         "tui.loading_card": "Working out the steps…",
-        "tui.status": "step {k}/{n} │ [$success]✓ {first}[/] first try · {helped} with help · {revealed} revealed",
+        "tui.status": "step {k}/{n} │ [$success]✓ {first}[/] first try · {retried} retried · {hinted} hinted · {revealed} revealed",
         "tui.find": "Find {asks}",
         "tui.sample": " · sample {k} of {n}",
         "tui.revealed_mark": "(revealed)",
         "tui.hint": "Hint {k}:",
-        "tui.precision": "Answer to {d} decimal places (tiny values: 2 significant digits).",
+        "tui.places": "{n} decimal places",
+        "tui.place": "1 decimal place",
+        "tui.whole": "a whole number",
+        "tui.precision.lesson": "Give {symbol} to {places}.",
+        "tui.precision.small": "Give {symbol} to {places}: it is small, so 2 significant digits.",
+        "tui.precision.apart": "Give {symbol} to {places}: with fewer, a common slip would look the same.",
         "tui.empty": "Type your value for {symbol}, or F2 for a hint, F3 to reveal it.",
         "tui.invalid": "Can't read “{said}”:",
         "tui.invalid_tail": ". Type a number or a calculation.",
         "tui.right": "✓ Right:",
+        "tui.right_screen": "✓ Right: {said} is what the rounded numbers on screen give. With full precision, {symbol} = {shown}.",
+        "tui.right_carried": "✓ Right, worked from your own {used}: that gives {said}. (With full precision, {symbol} = {shown}.)",
+        "tui.coarse": "≈ Right to {given}, but {symbol} is asked to {places}: give more digits. No try used.",
         "tui.wrong": "✗ {said} is not {symbol}:",
-        "tui.not_quite": "not quite",
+        "tui.not_recognised": "✗ {said} is not {symbol}. Check each part of your working",
         "tui.wrong_tail": ". Try again — F2 hint, F3 reveal.",
         "tui.revealed": "Revealed:",
         "tui.revealed_tail": ". Enter goes on.",
@@ -104,17 +121,24 @@ CATALOG["en"].update(
         "tui.too_small_need": "bptui needs at least {mw}×{mh}: make the window larger.",
         "tui.too_small_quit": "ctrl+q quits; nothing is lost.",
         "tui.summary_title": "Your lesson, phase by phase",
-        "tui.summary_head": "{done} of {total} steps done: {first} right first time, {helped} with help, {revealed} revealed.",
+        "tui.summary_head": "{done} of {total} steps done: {first} right first time, {retried} right after a wrong try, {hinted} right after a hint, {revealed} revealed.",
         "tui.col.phase": "phase",
         "tui.col.steps": "steps",
         "tui.col.first": "first try",
-        "tui.col.helped": "with help",
+        "tui.col.retried": "retried",
+        "tui.col.hinted": "hinted",
         "tui.col.revealed": "revealed",
         "tui.col.open": "open",
+        "tui.wrong_title": "Steps that went wrong",
+        "tui.col.step": "step",
+        "tui.col.typed": "you typed",
+        "tui.col.said": "what the tutor saw",
+        "tui.unnamed": "not a mistake the tutor knows",
         "tui.mistakes_title": "Mistakes the tutor recognised",
         "tui.col.mistake": "mistake",
         "tui.col.times": "times",
-        "tui.no_mistakes": "No recognised mistakes so far.",
+        "tui.no_mistakes": "No wrong answers so far.",
+        "tui.unnamed_count": "Wrong answers the tutor could not name: {n}.",
         "tui.summary_keys": "Escape: back to the lesson · ctrl+r: start it again",
         "tui.new": "new",
         "tui.done_of": "{done}/{total} done",
@@ -135,8 +159,9 @@ CATALOG["en"].update(
 )
 CATALOG["zh"].update(
     {
-        "tui.placeholder": "输入你的值，例如 0.98 或 2*0.98-0.12 —— 按 Enter 检查",
+        "tui.placeholder": "输入 {symbol} 的值：一个数或一个算式 —— 按 Enter 检查",
         "tui.placeholder_done": "已完成 —— 按 Enter 进入下一步",
+        "tui.placeholder_loading": "输入答案 —— 步骤算好后马上检查",
         "tui.path": "……或输入课程文件的路径，按 Enter",
         "tui.picker_title": "bptui —— 动手学反向传播",
         "tui.picker_hint": "↑↓ 选择课程，Enter 打开。每门课的进度都会保存。",
@@ -153,18 +178,26 @@ CATALOG["zh"].update(
         "tui.cannot_open": "无法打开这门课",
         "tui.loading": "正在计算步骤……",
         "tui.loading_card": "正在计算步骤……",
-        "tui.status": "第 {k}/{n} 步 │ [$success]✓ {first}[/] 一次答对 · {helped} 用了提示 · {revealed} 看了答案",
+        "tui.status": "第 {k}/{n} 步 │ [$success]✓ {first}[/] 一次答对 · {retried} 改对 · {hinted} 看提示 · {revealed} 看答案",
         "tui.find": "求 {asks}",
-        "tui.sample": " · 第 {k} 笔数据（共 {n} 笔）",
+        "tui.sample": " · 第 {k} 笔 data（共 {n} 笔）",
         "tui.revealed_mark": "（已显示答案）",
         "tui.hint": "提示 {k}：",
-        "tui.precision": "答案保留 {d} 位小数（很小的值：保留 2 位有效数字）。",
+        "tui.places": "{n} 位小数",
+        "tui.place": "1 位小数",
+        "tui.whole": "整数",
+        "tui.precision.lesson": "{symbol} 保留 {places}。",
+        "tui.precision.small": "{symbol} 保留 {places}：它很小，所以保留 2 位有效数字。",
+        "tui.precision.apart": "{symbol} 保留 {places}：位数再少，常见的错误就会看起来一样。",
         "tui.empty": "请输入 {symbol} 的值，或按 F2 看提示、F3 显示答案。",
         "tui.invalid": "看不懂“{said}”：",
         "tui.invalid_tail": "。请输入一个数或一个算式。",
         "tui.right": "✓ 正确：",
+        "tui.right_screen": "✓ 正确：{said} 是用屏幕上四舍五入后的数字算出来的。按完整精度，{symbol} = {shown}。",
+        "tui.right_carried": "✓ 正确，用的是你自己的 {used}：算出来是 {said}。（按完整精度，{symbol} = {shown}。）",
+        "tui.coarse": "≈ 保留 {given} 是对的，但 {symbol} 要保留 {places}：请多给几位。不算一次尝试。",
         "tui.wrong": "✗ {said} 不是 {symbol}：",
-        "tui.not_quite": "不太对",
+        "tui.not_recognised": "✗ {said} 不是 {symbol}。请逐项检查你的计算",
         "tui.wrong_tail": "。再试一次 —— F2 提示，F3 显示答案。",
         "tui.revealed": "答案：",
         "tui.revealed_tail": "。按 Enter 继续。",
@@ -172,17 +205,24 @@ CATALOG["zh"].update(
         "tui.too_small_need": "bptui 至少需要 {mw}×{mh}：请把窗口放大。",
         "tui.too_small_quit": "ctrl+q 退出；不会丢失任何进度。",
         "tui.summary_title": "本课各阶段的情况",
-        "tui.summary_head": "完成 {done}/{total} 步：{first} 步一次答对，{helped} 步用了提示，{revealed} 步看了答案。",
+        "tui.summary_head": "完成 {done}/{total} 步：{first} 步一次答对，{retried} 步答错后改对，{hinted} 步看了提示后答对，{revealed} 步看了答案。",
         "tui.col.phase": "阶段",
         "tui.col.steps": "步数",
         "tui.col.first": "一次答对",
-        "tui.col.helped": "用了提示",
-        "tui.col.revealed": "看了答案",
+        "tui.col.retried": "改对",
+        "tui.col.hinted": "看提示",
+        "tui.col.revealed": "看答案",
         "tui.col.open": "未完成",
-        "tui.mistakes_title": "导师认出的错误",
+        "tui.wrong_title": "出错的步骤",
+        "tui.col.step": "步骤",
+        "tui.col.typed": "你的答案",
+        "tui.col.said": "程序看出的问题",
+        "tui.unnamed": "不是程序认得的错误",
+        "tui.mistakes_title": "程序认出的错误",
         "tui.col.mistake": "错误",
         "tui.col.times": "次数",
-        "tui.no_mistakes": "目前没有认出的错误。",
+        "tui.no_mistakes": "目前没有答错。",
+        "tui.unnamed_count": "程序认不出的错误答案：{n} 个。",
         "tui.summary_keys": "Escape：回到课程 · ctrl+r：从头再来",
         "tui.new": "新",
         "tui.done_of": "完成 {done}/{total}",
@@ -215,7 +255,8 @@ def topbar(title: str, status: str, width: int) -> str:
     from rich.cells import cell_len, set_cell_size
 
     room = max(width - cell_len(_MARKUP.sub("", status)) - 2, 8)
-    title = set_cell_size(title, room).rstrip() if cell_len(title) > room else title
+    if cell_len(title) > room:
+        title = set_cell_size(title, room - 1).rstrip() + "…"
     padding = " " * max(room - cell_len(title), 0)
     return f"[b]{escape(title)}[/]{padding}  {status}"
 
@@ -231,7 +272,8 @@ def status(session) -> str:
         k=session.position + 1,
         n=len(session.steps),
         first=score.first_try,
-        helped=score.after_help,
+        retried=score.after_wrong,
+        hinted=score.after_hint,
         revealed=score.revealed,
     )
 
@@ -246,6 +288,15 @@ def intro_card(lesson) -> str:
     return "\n".join(parts)
 
 
+def places_text(n: int) -> str:
+    return t("tui.whole") if n == 0 else t("tui.place") if n == 1 else t("tui.places", n=n)
+
+
+def precision(step) -> str:
+    """What the card asks for: the step's places, and why when they are not the lesson's."""
+    return t(f"tui.precision.{step.precision}", symbol=step.symbol, places=places_text(step.places))
+
+
 def card(session) -> str:
     step = session.step
     record = session.record()
@@ -254,18 +305,29 @@ def card(session) -> str:
     header = phase_title(step.phase)
     if step.sample and len(lesson.samples) > 1:
         header += t("tui.sample", k=step.sample, n=len(lesson.samples))
+    symbol = escape(step.symbol)
     lines = [f"[b $accent]{escape(header)}[/]", f"[b]{escape(t('tui.find', asks=step.asks))}[/]"]
-    lines.append(f"  {escape(step.symbol)} = {escape(step.formula)}")
-    result = f"[b $success]{step.shown}[/]" if done else "[b reverse $warning] ? [/]"
-    lines.append(f"  {escape(step.symbol)} = {escape(step.numbers)} = {result}")
+    lines.append(f"  {symbol} = {escape(step.formula)}")
+    numbers = step.filled(session.texts(step))  # only numbers already known: the rest as symbols
+    if done:
+        sign = "≈" if step.rounded_on_screen and not session.missing(step) else "="
+        result = f"{sign} [b $success]{step.shown}[/]"
+    else:
+        result = "= [b reverse $warning] ? [/]"
+    if numbers != step.formula or not done:
+        lines.append(f"  {symbol} = {escape(numbers)} {result}")
+    else:
+        lines[-1] += f" {result}"
     if record.revealed and not record.correct:
         lines[-1] += f" [$text-muted]{t('tui.revealed_mark')}[/]"
     for number, hint in enumerate(session.hints_shown(), 1):
         lines.append(f"[$warning]{t('tui.hint', k=number)}[/] {escape(hint)}")
     if step.note:
         lines.append(f"[$text-muted]{escape(step.note)}[/]")
+    if done and step.after:
+        lines.append(escape(step.after))
     if not done:
-        lines.append(f"[$text-muted]{t('tui.precision', d=lesson.decimals)}[/]")
+        lines.append(f"[$text-muted]{escape(precision(step))}[/]")
     first_of_phase = (
         session.position == 0 or session.steps[session.position - 1].phase != step.phase
     )
@@ -277,23 +339,48 @@ def card(session) -> str:
 
 
 def placeholder(session) -> str:
-    return t("tui.placeholder_done") if session.done(session.step) else t("tui.placeholder")
+    if session.done(session.step):
+        return t("tui.placeholder_done")
+    return t("tui.placeholder", symbol=session.step.symbol)
+
+
+def placeholder_loading() -> str:
+    return t("tui.placeholder_loading")
 
 
 def empty_answer(step) -> str:
     return f"[$text-muted]{escape(t('tui.empty', symbol=step.symbol))}[/]"
 
 
+def explain(verdict) -> str:
+    """A wrong answer's diagnosis, in words (the named mistake, or that it has no name)."""
+    return mistake(verdict.mistake, verdict.term) if verdict.mistake else t("tui.unnamed")
+
+
 def verdict(step, text: str, result) -> str:
     said = escape(text)
+    symbol = escape(step.symbol)
     if result.invalid:
         head = t("tui.invalid", said=said)
         return f"[b $warning]{head}[/] {escape(result.error)}{t('tui.invalid_tail')}"
     if result.correct:
-        return f"[b $success]{t('tui.right')}[/] {escape(step.symbol)} = {step.shown}"
-    why = mistake(result.mistake) if result.mistake else t("tui.not_quite")
-    head = t("tui.wrong", said=said, symbol=escape(step.symbol))
-    return f"[b $error]{head}[/] {escape(why)}{t('tui.wrong_tail')}"
+        mine = shown_at(result.value, step.places)
+        if result.basis == "carried" and result.carried:
+            used = ", ".join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
+            line = t("tui.right_carried", used=used, said=mine, symbol=symbol, shown=step.shown)
+            return f"[b $success]{line}[/]"
+        if result.basis != "exact" and mine != step.shown:
+            line = t("tui.right_screen", said=mine, symbol=symbol, shown=step.shown)
+            return f"[b $success]{line}[/]"
+        return f"[b $success]{t('tui.right')}[/] {symbol} = {step.shown}"
+    if result.imprecise:
+        line = t("tui.coarse", given=places_text(result.coarse), symbol=symbol,
+                 places=places_text(step.places))  # fmt: skip
+        return f"[b $warning]{line}[/]"
+    if result.mistake:
+        head = t("tui.wrong", said=said, symbol=symbol)
+        return f"[b $error]{head}[/] {escape(explain(result))}{t('tui.wrong_tail')}"
+    return f"[b $error]{t('tui.not_recognised', said=said, symbol=symbol)}[/]{t('tui.wrong_tail')}"
 
 
 def revealed(step) -> str:
@@ -316,32 +403,39 @@ def summary(session):
     phases, mistakes = session.summary()
     score = session.score()
     table = Table(title=t("tui.summary_title"), title_justify="left", expand=True)
-    for column in ("phase", "steps", "first", "helped", "revealed", "open"):
+    columns = ("phase", "steps", "first", "retried", "hinted", "revealed", "open")
+    for column in columns:
         table.add_column(t(f"tui.col.{column}"), justify="left" if column == "phase" else "right")
+    keys = ("steps", "first_try", "after_wrong", "after_hint", "revealed", "open")
     for phase, counts in phases.items():
-        table.add_row(
-            phase_name(phase),
-            *(str(counts[key]) for key in ("steps", "first_try", "after_help", "revealed", "open")),
-        )
+        table.add_row(phase_name(phase), *(str(counts[key]) for key in keys))
     head = Text.from_markup(
         f"[b]{escape(lesson_text(session.lesson, 'title'))}[/]\n"
-        + t(
-            "tui.summary_head",
-            done=score.done,
-            total=score.total,
-            first=score.first_try,
-            helped=score.after_help,
-            revealed=score.revealed,
-        )  # fmt: skip
-    )
+        + escape(t("tui.summary_head", done=score.done, total=score.total, first=score.first_try,
+                   retried=score.after_wrong, hinted=score.after_hint, revealed=score.revealed))
+    )  # fmt: skip
     parts = [head, table]
-    if mistakes:
-        listed = Table(title=t("tui.mistakes_title"), title_justify="left", expand=True)
-        listed.add_column(t("tui.col.mistake"))
-        listed.add_column(t("tui.col.times"), justify="right")
-        for key, count in mistakes.most_common():
-            listed.add_row(mistake(key) if key in MISTAKES else t("tui.not_quite"), str(count))
+    went_wrong = session.went_wrong()
+    if went_wrong:
+        listed = Table(title=t("tui.wrong_title"), title_justify="left", expand=True)
+        listed.add_column(t("tui.col.step"), no_wrap=True)
+        listed.add_column(t("tui.col.typed"), justify="right")
+        listed.add_column(t("tui.col.said"), ratio=1)
+        for step, tries in went_wrong:
+            for i, (answer, result) in enumerate(tries):
+                name = f"{session.index[step.id] + 1}. {step.symbol}" if i == 0 else ""
+                listed.add_row(Text(name), Text(answer), Text(explain(result)))
         parts.append(listed)
+        named = Counter(explain(r) for _, tries in went_wrong for _, r in tries if r.mistake)
+        if named:
+            counts = Table(title=t("tui.mistakes_title"), title_justify="left", expand=True)
+            counts.add_column(t("tui.col.mistake"), ratio=1)
+            counts.add_column(t("tui.col.times"), justify="right")
+            for said, count in named.most_common():
+                counts.add_row(Text(said), str(count))
+            parts.append(counts)
+        if mistakes.get("wrong"):
+            parts.append(Text(t("tui.unnamed_count", n=mistakes["wrong"])))
     else:
         parts.append(Text(t("tui.no_mistakes")))
     parts.append(Text(t("tui.summary_keys"), style="dim"))

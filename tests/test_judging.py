@@ -1,0 +1,217 @@
+"""Judging like a teacher: the precision policy, the bug library, error carried forward.
+
+Properties over every shipped lesson, the practice lessons of seeds 1–50 and generated networks:
+every step accepts its value rounded as its card says, and no step accepts a known mistake's value
+(gradient ascent and the unchanged weight among them). Then the mistakes as a table and a corpus of
+realistic wrong answers, each of which must be named as a teacher would name it.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from bptui import mistakes, steps
+from bptui.answers import grade, typed_places
+from bptui.glossary import MISTAKES, MISTAKES_ZH
+from bptui.lesson import load, parse, shipped_lessons
+from bptui.notation import rounded, same_at, shown_at
+from bptui.practice import generate
+
+from .test_engine import lessons
+
+CORPUS = tomllib.loads(
+    (Path(__file__).parent / "data" / "mistakes.toml").read_text(encoding="utf-8")
+)["case"]
+
+
+@cache
+def lesson_steps(name: str) -> dict:
+    return {s.id: s for s in steps.build(load(name))}
+
+
+def practice_lesson(seed: int):
+    shape = random.Random(seed).choice([(2, 2, 1), (2, 3, 2), (3, 2, 2), (2, 2, 2, 1), (1, 2, 1)])
+    activation = ("sigmoid", "tanh", "relu", "linear")[seed % 4]
+    loss = "cross_entropy" if seed % 5 == 0 else "squared_error"
+    return parse(generate(shape, activation, loss, seed), source=f"<practice {seed}>")
+
+
+def every_lesson():
+    yield from (load(str(p)) for p in shipped_lessons())
+    yield from (practice_lesson(seed) for seed in range(1, 51))
+
+
+def exact_text(step) -> str:
+    """The right value, rounded as the card asks, typed as a learner would."""
+    return rounded(step.value, step.places)
+
+
+def check_step(step) -> None:
+    """The precision policy on one step: the value asked for passes, no known mistake does."""
+    assert grade(step, exact_text(step)).correct, (step.id, exact_text(step))
+    assert grade(step, repr(step.value)).correct, step.id
+    assert grade(step, shown_at(step.from_shown(), step.places).replace("−", "-")).correct
+    for mistake in step.mistakes:
+        for world in ("exact", "screen"):
+            wrong = mistake.value(step.values(world))
+            if not math.isfinite(wrong):
+                continue
+            verdict = grade(step, rounded(wrong, step.places))
+            assert not verdict.correct, (step.id, mistake.name, world, wrong, step.value)
+            assert verdict.mistake is not None, (step.id, mistake.name)
+
+
+def check_updates(step) -> None:
+    """Gradient ascent and the unchanged weight are never accepted, whatever the precision."""
+    v = step.values("exact")
+    if step.kind != "update" or abs(v.rate * v.g) < 1e-9:
+        return
+    names = {m.name for m in step.mistakes}
+    assert {"gradient_ascent", "unchanged"} <= names, (step.id, names)
+    for wrong in (v.w, v.w + v.rate * v.g):
+        assert not grade(step, rounded(wrong, step.places)).correct, step.id
+        assert not grade(step, repr(wrong)).correct, step.id
+
+
+@pytest.mark.parametrize("lesson", list(every_lesson()), ids=lambda lesson: lesson.name)
+def test_every_step_accepts_what_its_card_asks_and_no_known_mistake(lesson):
+    for step in steps.asked(steps.build(lesson)):
+        check_step(step)
+        check_updates(step)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lessons())
+def test_the_policy_holds_on_generated_networks(lesson):
+    for step in steps.build(lesson):
+        check_step(step)
+        check_updates(step)
+
+
+def test_the_card_states_the_places_and_a_coarse_right_answer_costs_no_try():
+    dz3 = lesson_steps("lecture-example")["s1.backward.L2.n1.dl_dz"]  # −0.0458
+    assert (dz3.places, dz3.precision) == (3, "small")
+    verdict = grade(dz3, "-0.05")  # right to 2 places: the issue's example
+    assert verdict.imprecise and verdict.coarse == 2 and verdict.key == "precision"
+    gain = lesson_steps("lecture-example")["s1.backward.L2.n2.gain"]  # σ'(z₄) = 0.0985
+    assert grade(gain, "0.10").imprecise
+    assert grade(gain, "0.098").correct and grade(gain, "0.0985").correct
+    assert not grade(gain, "0").imprecise  # says nothing: not "right to 0 places"
+
+
+def test_updates_ask_for_the_places_their_change_needs():
+    update = lesson_steps("lecture-example")["update.L3.n2.w2"]  # 4 − 0.5·0.013 = 3.9934
+    assert update.places == 3 and update.precision == "apart"
+    assert grade(update, "4").mistake == "unchanged"
+    assert grade(update, "4.00").mistake == "unchanged"
+    assert grade(update, "4.007").mistake == "gradient_ascent"
+    assert grade(update, "3.99").imprecise
+    assert grade(update, "3.993").correct
+
+
+# --- the bug library as a table: rule → the value a learner types → the name ---------------
+
+
+def test_the_corpus_is_large_and_spread_over_lessons():
+    assert len(CORPUS) >= 60
+    assert len({case["lesson"] for case in CORPUS}) >= 5
+
+
+def test_realistic_mistakes_are_named_as_a_teacher_would():
+    named = []
+    for case in CORPUS:
+        verdict = grade(lesson_steps(case["lesson"])[case["step"]], case["answer"])
+        assert not verdict.correct, case
+        named.append((verdict.mistake or "") == case["named"])
+    assert sum(named) / len(named) >= 0.9, [
+        c for c, ok in zip(CORPUS, named, strict=True) if not ok
+    ]
+
+
+def test_every_mistake_in_the_library_is_in_the_corpus_and_explained_in_both_languages():
+    covered = {case["named"] for case in CORPUS}
+    rare = {"z_for_a_term", "ce_wrong_class", "sample_sign", "gain_of_a"}  # checked elsewhere too
+    assert set(mistakes.names()) - covered - rare == set()
+    for name in mistakes.names():
+        assert name in MISTAKES and name in MISTAKES_ZH
+
+
+def test_a_sum_says_which_term_is_off():
+    z5 = lesson_steps("lecture-example")["s1.forward.L3.n1.z"]
+    verdict = grade(z5, "3*0.86-2")
+    assert (verdict.mistake, verdict.term) == ("term_missing", "w₅₄·a₄")
+    a3 = lesson_steps("lecture-example")["s1.backward.L2.n1.sum"]
+    verdict = grade(a3, "3*(-0.09)")
+    assert (verdict.mistake, verdict.term) == ("term_missing", "w₆₃·∂l/∂z₆")
+    s = lesson_steps("02-chain-rule-case-2")["chain.s"]
+    assert grade(s, "1.649").term == "s → y → z"
+
+
+def test_named_mistakes_are_named_from_full_precision_and_from_the_screen_alike():
+    gain = lesson_steps("lecture-example")["s1.backward.L1.n1.gain"]  # a₁ = 0.98201
+    assert grade(gain, "1-0.98").mistake == "one_minus_a"  # from the rounded a₁
+    assert grade(gain, "1-0.98201").mistake == "one_minus_a"  # from the full one
+    assert grade(gain, "0.98*(1-0.98)").correct  # the right rule, from the rounded a₁
+
+
+def test_random_wrong_numbers_are_never_named():
+    rng = random.Random(7)
+    for name in ("lecture-example", "09-softmax-cross-entropy", "02-chain-rule-case-2"):
+        for step in lesson_steps(name).values():
+            values = [m.value(step.values(w)) for m in step.mistakes for w in ("exact", "screen")]
+            values += [step.value, step.from_shown()]
+            unit = 10.0**-step.places
+            for _ in range(30):
+                guess = step.value + rng.uniform(-3, 3) * max(1.0, abs(step.value))
+                if all(abs(guess - x) > 2 * unit for x in values if math.isfinite(x)):
+                    verdict = grade(step, repr(guess))
+                    assert verdict.mistake is None and not verdict.correct, (step.id, guess)
+
+
+def test_a_name_is_given_only_when_the_number_matches_at_the_steps_places():
+    for step in lesson_steps("lecture-example").values():
+        for mistake in step.mistakes:
+            wrong = mistake.value(step.values("exact"))
+            off = wrong + 3 * 10.0**-step.places
+            verdict = grade(step, repr(off))
+            if verdict.mistake == mistake.name:  # only if another world lands there
+                screen = mistake.value(step.values("screen"))
+                assert same_at(off, screen, step.places), (step.id, mistake.name)
+
+
+# --- error carried forward ------------------------------------------------------------------
+
+
+def test_an_answer_worked_from_the_learners_own_accepted_answers_is_accepted():
+    lecture = lesson_steps("lecture-example")
+    gain = lecture["s1.backward.L1.n1.gain"]  # 0.0177
+    assert grade(gain, "0.98*0.02").correct  # 0.0196: from the rounded a₁, so accepted
+    dz1 = lecture["s1.backward.L1.n1.dl_dz"]  # 0.0177 · (−0.2018) = −0.0036
+    assert not grade(dz1, "0.0196*(-0.2)").correct  # without the learner's own σ'(z₁)
+    carried = {gain.id: 0.0196}
+    verdict = grade(dz1, "0.0196*(-0.2)", carried)
+    assert verdict.correct and verdict.basis == "carried"
+    assert verdict.carried == (("σ'(z₁)", "0.0196"),)
+    # and the carried number still names a mistake made with it
+    assert grade(dz1, "-0.2", carried).mistake == "gain_left_out"
+
+
+def test_carrying_forward_never_lets_a_known_mistake_through():
+    lecture = lesson_steps("lecture-example")
+    update = lecture["update.L3.n2.w2"]
+    gradient = update.operands[2].step
+    # a learner whose own gradient was 0 would "get" the unchanged weight: still not accepted
+    assert not grade(update, "4", {gradient: 0.0}).correct
+
+
+def test_typed_places():
+    assert [typed_places(x) for x in ("0.10", "4", "−0.05", "3,25", "4e-3", "1/3", "0.1*2")] == [
+        2, 0, 2, 2, 3, None, None,
+    ]  # fmt: skip
