@@ -114,10 +114,18 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         _, _, mistake = min(matches, key=lambda match: match[:2])
         return Verdict(False, value, mistake=mistake.name, term=mistake.term)
     given = typed_places(str(answer)) if not isinstance(answer, int | float) else None
-    coarse = given is not None and given < at and value != 0  # 0 says nothing: no place is right
+    coarse = given is not None and given < at and _says_something(value, given)
     if coarse and any(math.isfinite(r) and same_at(value, r, given) for r in rights.values()):
         return Verdict(False, value, coarse=given)
     return Verdict(False, value)
+
+
+def _says_something(value: float, given: int) -> bool:
+    """A coarse answer worth a precision message: a decimal place at least, or two significant
+    digits ("0.1", "12"); a bare "2" for 1.84 is a guess, not a rounding."""
+    if value == 0:
+        return False
+    return given >= 1 or given + math.floor(math.log10(abs(value))) + 1 >= 2
 
 
 def _carried(step: Step, carried: Mapping[str, float] | None, basis: str) -> tuple:

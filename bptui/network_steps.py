@@ -15,7 +15,7 @@ from bptui.glossary import rule_hint
 from bptui.i18n import t
 from bptui.lesson import Lesson
 from bptui.model import Operand, Step
-from bptui.notation import name_with_subscript, pair, shown_at, sub, sup
+from bptui.notation import agrees, name_with_subscript, pair, read_shown, shown_at, sub, sup
 from bptui.precision import settle
 
 FORMULAS = {"sigmoid": "σ({z})", "tanh": "tanh({z})", "relu": "max(0, {z})", "linear": "{z}"}
@@ -408,28 +408,35 @@ class NetworkSteps:
 
 def worked(step: Step) -> str:
     v = step.values("screen")
-    at = step.places
 
-    def num(x: float) -> str:
-        return shown_at(x, at)
+    def part(text: str, x: float) -> str:
+        """`text = x`, with x to as many places as keep it from passing for the answer itself
+        (e^−0.48 = 0.6188, not 0.62 = σ(0.48)); left unworked if no number of places does."""
+        answers = [a for a in (step.value, step.from_shown()) if math.isfinite(a)]
+        for places in range(step.places, step.places + 4):
+            shown = shown_at(x, places)
+            if not any(agrees(read_shown(shown), a, step.places) for a in answers):
+                return f"{text} = {shown}"
+        return text
 
-    texts = {o.symbol: o.text for o in step.operands}
     if step.rule in ("affine", "dot"):
         inputs = v.a if step.rule == "affine" else v.d
-        parts = [f"{_pair(step, k)} = {num(v.w[k] * inputs[k])}" for k in v.w]
+        parts = [part(_pair(step, k), v.w[k] * inputs[k]) for k in v.w]
         bias = step.rule == "affine" and v.b != 0
         if len(parts) + bias > 1:
             tail = t("worked.affine", b=bias_text(step)) if step.rule == "affine" else None
             return ", ".join(parts) + (tail or t("worked.dot"))
     elif step.rule == "sigmoid":
-        return t("worked.sigmoid", z=texts[step.operands[0].symbol], e=num(math.exp(-v.z)))
+        z = step.operands[0].text
+        return t("worked.sigmoid", e=part(f"e^−{z}", math.exp(-v.z)))
     elif step.rule == "sigmoid_gain":
-        a = texts[step.operands[0].symbol]
-        return t("worked.sigmoid_gain", a=a, rest=num(1 - v.a))
+        a = step.operands[0].text
+        return t("worked.sigmoid_gain", a=a, rest=part(f"1 − {a}", 1 - v.a))
     elif step.rule == "squared_error" and len(v.y) > 1:
         parts = [
-            f"({step_text(step, 'y', j)} − {step_text(step, 't', j)})² = "
-            f"{num((v.y[j] - v.t[j]) ** 2)}"
+            part(
+                f"({step_text(step, 'y', j)} − {step_text(step, 't', j)})²", (v.y[j] - v.t[j]) ** 2
+            )
             for j in v.y
         ]
         return ", ".join(parts) + t("worked.half_squares")

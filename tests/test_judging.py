@@ -104,6 +104,9 @@ def test_the_card_states_the_places_and_a_coarse_right_answer_costs_no_try():
     assert grade(gain, "0.10").imprecise
     assert grade(gain, "0.098").correct and grade(gain, "0.0985").correct
     assert not grade(gain, "0").imprecise  # says nothing: not "right to 0 places"
+    assert grade(gain, "0.1").coarse == 1  # right to 1 place
+    z3 = lesson_steps("lecture-example")["s1.forward.L2.n1.z"]  # 1.84
+    assert not grade(z3, "2").imprecise  # a guess, not a rounding
 
 
 def test_updates_ask_for_the_places_their_change_needs():
@@ -215,3 +218,9 @@ def test_typed_places():
     assert [typed_places(x) for x in ("0.10", "4", "−0.05", "3,25", "4e-3", "1/3", "0.1*2")] == [
         2, 0, 2, 2, 3, None, None,
     ]  # fmt: skip
+
+
+def test_the_readme_lists_every_mistake_the_tutor_names():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name in mistakes.names():
+        assert f"| `{name}` |" in readme, name

@@ -144,6 +144,61 @@ async def test_the_tutors_attempt_record_replays(capsys):
     record = await typed_attempt("4", "0.5", "0.98")
     code, data = replay_json(capsys, "lecture-example", str(record))
     assert code == 0 and data["correct"] == 1 and data["wrong"] == ["s1.forward.L1.n1.a"]
+    # the same outcomes the tutor counted: the second step was right after a wrong try
+    assert data["outcomes"]["s1.forward.L1.n1.z"] == "first_try"
+    assert data["outcomes"]["s1.forward.L1.n1.a"] == "after_wrong"
+    assert data["score"]["first_try"] == 1 and data["score"]["after_wrong"] == 1
+
+
+def test_replay_gives_the_tutors_outcomes_and_every_diagnosis(write, capsys):
+    path = write(
+        """
+        lesson = "lecture-example"
+        revealed = ["s1.forward.L2.n1.z"]
+        [answers]
+        "s1.forward.L1.n1.z" = "4"
+        "s1.forward.L1.n1.a" = "4"
+        "s1.forward.L1.n2.z" = "-2"
+        "s1.forward.L1.n2.a" = "0.1"
+        "s1.backward.L2.n2.gain" = "0.10"
+        "s1.forward.L3.n1.z" = "3*0.86-2"
+        [tries]
+        "s1.forward.L1.n1.a" = ["4", "0.98"]
+        "s1.forward.L2.n1.z" = ["2"]
+        [hints]
+        "s1.forward.L1.n2.z" = 2
+        """
+    )
+    code, data = replay_json(capsys, "lecture-example", path)
+    assert code == 0
+    outcomes = data["outcomes"]
+    assert outcomes["s1.forward.L1.n1.z"] == "first_try"
+    assert outcomes["s1.forward.L1.n1.a"] == "after_wrong"
+    assert outcomes["s1.forward.L1.n2.z"] == "after_hint"
+    assert outcomes["s1.forward.L2.n1.z"] == "revealed"
+    assert outcomes["s1.loss"] == "unanswered"
+    # the existing keys keep their meaning: each step's first graded answer
+    assert data["mistakes"]["s1.forward.L1.n1.a"] == "a_for_z"
+    assert "s1.forward.L1.n1.a" in data["wrong"] and data["correct"] == 2
+    # too coarse is its own outcome; a term of a sum is named
+    assert data["imprecise"] == ["s1.forward.L1.n2.a", "s1.backward.L2.n2.gain"]
+    assert "s1.forward.L2.n1.z" in data["wrong"]  # a bare "2" for 1.84 is a guess, not a rounding
+    assert data["terms"]["s1.forward.L3.n1.z"] == "w₅₄·a₄"
+    assert data["tries"]["s1.forward.L1.n1.a"][0]["mistake"] == "a_for_z"
+    assert "mixed up" in data["tries"]["s1.forward.L1.n1.a"][0]["said"]
+
+
+def test_replay_carries_the_files_own_answers_forward(write, capsys):
+    path = write(
+        """
+        [answers]
+        "s1.backward.L1.n1.gain" = "0.98*0.02"
+        "s1.backward.L1.n1.dl_dz" = "0.0196*(-0.2)"
+        """
+    )
+    _, data = replay_json(capsys, "lecture-example", path)
+    assert data["carried_forward"] == ["s1.backward.L1.n1.dl_dz"]
+    assert data["correct"] == 2
 
 
 async def test_autoplay_plays_the_whole_lesson_by_itself():

@@ -349,3 +349,38 @@ async def test_page_down_scrolls_the_step_card_in_a_small_terminal():
         await pilot.press("pageup")
         await pilot.pause()
         assert card.scroll_y < 0.5  # back at the top
+
+
+async def test_an_answer_entered_while_the_lesson_loads_is_graded_when_ready(monkeypatch):
+    from bptui import steps
+
+    build = steps.build
+
+    def slow_build(*args, **kwargs):
+        import time
+
+        time.sleep(0.5)  # a slow machine: the steps come well after the first keys
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(steps, "build", slow_build)
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4", "enter")
+        assert app.screen.session is None  # typed and entered before the steps were ready
+        screen = await ready(pilot)
+        await pilot.pause()
+        assert screen.session.position == 1
+        assert screen.session.progress.records["s1.forward.L1.n1.z"].answers == ["4"]
+        assert "Right" in text_of(screen, "#feedback")
+
+
+async def test_keys_typed_right_after_enter_belong_to_the_next_answer():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("4", "enter", "0", ".", "9", "8", "enter")  # one burst, no pause
+        await pilot.pause()
+        records = screen.session.progress.records
+        assert records["s1.forward.L1.n1.z"].answers == ["4"]
+        assert records["s1.forward.L1.n1.a"].answers == ["0.98"]
+        assert screen.session.position == 2

@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer, VerticalScroll
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -29,6 +30,32 @@ def localize_bindings(node) -> None:
     table = node._bindings.key_to_bindings
     for key, bindings in table.items():
         table[key] = [replace(b, description=t(f"key.{b.id}")) if b.id else b for b in bindings]
+
+
+class AnswerBox(Input):
+    """The answer box. Enter takes what is typed at that very key, so keys typed right after it
+    start the next answer (Input's own Enter binding runs later, once the key has bubbled up to
+    the App, by when they would have joined this one). A line typed into the terminal before the
+    tutor took it over ends in ctrl+j: that is Enter too."""
+
+    class Entered(Message):
+        def __init__(self, box: AnswerBox, value: str) -> None:
+            super().__init__()
+            self.box = box
+            self.value = value
+
+        @property
+        def control(self) -> AnswerBox:
+            return self.box
+
+    async def _on_key(self, event) -> None:
+        if event.key in ("enter", "ctrl+j"):
+            event.stop()
+            event.prevent_default()
+            value, self.value = self.value, ""
+            self.post_message(self.Entered(self, value))
+            return
+        await super()._on_key(event)
 
 
 class TutorScreen(Screen):
@@ -88,7 +115,7 @@ class LessonScreen(TutorScreen):
         self.autoplay_answers = answers
         self.autoplay_timer = None
         self.paused = False
-        self.pending: str | None = None  # an answer entered before the steps were ready
+        self.pending: list[str] = []  # answers entered before the steps were ready, in order
 
     def compose(self) -> ComposeResult:
         yield Static(self.topbar(), id="topbar")
@@ -97,7 +124,7 @@ class LessonScreen(TutorScreen):
         with VerticalScroll(id="card-box"):
             yield Static(texts.intro_card(self.lesson), id="card")
         yield Static(id="feedback")
-        yield Input(placeholder=texts.placeholder_loading(), id="answer")
+        yield AnswerBox(placeholder=texts.placeholder_loading(), id="answer")
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)
@@ -132,8 +159,8 @@ class LessonScreen(TutorScreen):
         if self.start_afresh:
             session.restart()
         self.show()
-        if self.pending is not None:  # entered while the steps were being worked out
-            text, self.pending = self.pending, None
+        pending, self.pending = self.pending, []
+        for text in pending:  # entered while the steps were being worked out
             self.submit(text)
         if self.autoplay is not None:
             self.start_autoplay()
@@ -178,17 +205,16 @@ class LessonScreen(TutorScreen):
 
     # --- answering ---
 
-    @on(Input.Submitted, "#answer")
-    def submitted(self, event: Input.Submitted) -> None:
+    @on(AnswerBox.Entered, "#answer")
+    def submitted(self, event: AnswerBox.Entered) -> None:
         self.submit(event.value)
 
     def submit(self, text: str) -> None:
         session = self.session
-        if session is None:  # kept, and graded the moment the steps are ready
-            self.pending = text
-            return
-        answer_box = self.query_one("#answer", Input)
         text = text.strip()
+        if session is None:  # kept, and graded the moment the steps are ready
+            self.pending.append(text)
+            return
         step = session.step
         if not text:
             if session.done(step):
@@ -198,7 +224,6 @@ class LessonScreen(TutorScreen):
                 self.show()
             return
         verdict = session.answer(text)
-        answer_box.value = ""
         self.feedback = texts.verdict(step, text, verdict)
         if verdict.correct:
             self.advance()
@@ -247,11 +272,11 @@ class LessonScreen(TutorScreen):
         if text is None or session.record(step).answers:
             self.action_reveal()  # no answer for this step, or the file's answer was wrong
             return
-        self.query_one("#answer", Input).value = text
         self.submit(text)
 
     def on_key(self, event) -> None:
         if self.autoplay_timer is None:
+            self.keep_keystroke(event)
             return
         event.stop()
         if event.key == "space":
@@ -261,6 +286,23 @@ class LessonScreen(TutorScreen):
             )
         else:
             self.stop_autoplay()  # any other key: the learner takes over
+
+    def keep_keystroke(self, event) -> None:
+        """Keys that reach the screen rather than the answer box are the learner's answer too:
+        typed before the box had focus (the first instants), or Enter arriving as ctrl+j (a line
+        typed into the terminal before the tutor took it over)."""
+        boxes = self.query("#answer")
+        if not boxes or boxes.first(Input).disabled:
+            return
+        box = boxes.first(Input)
+        if event.key in ("enter", "ctrl+j") and not box.has_focus:
+            event.stop()
+            value, box.value = box.value, ""
+            self.submit(value)
+        elif event.is_printable and event.character and not box.has_focus:
+            event.stop()
+            box.insert_text_at_cursor(event.character)
+            box.focus()
 
     # --- actions ---
 

@@ -18,8 +18,8 @@ HELP_EN = """[b]bptui — learn backpropagation by doing it[/]
 Each step asks for one value of the forward or backward pass. Work it out, type it and press
 [b]Enter[/]. The card shows the formula, then the same formula with the numbers put in.
 
-[b]Answers[/]  numbers, fractions and arithmetic: [i]0.7[/], [i]3/4[/], [i]0.7*(1-0.7)[/] or [i]0.7(1-0.7)[/],
-[i]2·0.5 − 0.3[/], [i](0.6-1)^2[/] or [i](0.6-1)²[/], [i]exp(-1.5)[/], [i]e^-1.5[/], [i]sigmoid(1.5)[/]
+[b]Answers[/]  numbers, fractions and arithmetic: [i]0.37[/], [i]3/8[/], [i]0.37*(1-0.37)[/] or [i]0.37(1-0.37)[/],
+[i]2·0.45 − 0.3[/], [i](0.37-1)^2[/] or [i](0.37-1)²[/], [i]exp(-1.3)[/], [i]e^-1.3[/], [i]sigmoid(1.2)[/]
 (e is Euler's number). A decimal comma and full-width digits work too.
 [b]Precision[/]  each card says how many decimal places it wants. Your answer is right when it
 rounds to the value there, or to what the rounded numbers on screen give, or to what your own
@@ -49,8 +49,8 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
 每一步要你算出前向或反向传播中的一个值。算好后输入，按 [b]Enter[/]。卡片上先给出公式，
 再给出代入数字后的同一个公式。
 
-[b]答案[/]  可以是数、分数或算式：[i]0.7[/]、[i]3/4[/]、[i]0.7*(1-0.7)[/] 或 [i]0.7(1-0.7)[/]、[i]2·0.5 − 0.3[/]、
-[i](0.6-1)^2[/] 或 [i](0.6-1)²[/]、[i]exp(-1.5)[/]、[i]e^-1.5[/]、[i]sigmoid(1.5)[/]（e 是自然常数）。
+[b]答案[/]  可以是数、分数或算式：[i]0.37[/]、[i]3/8[/]、[i]0.37*(1-0.37)[/] 或 [i]0.37(1-0.37)[/]、[i]2·0.45 − 0.3[/]、
+[i](0.37-1)^2[/] 或 [i](0.37-1)²[/]、[i]exp(-1.3)[/]、[i]e^-1.3[/]、[i]sigmoid(1.2)[/]（e 是自然常数）。
 小数逗号和全角数字也可以。
 [b]精度[/]  每张卡片都写明要保留几位小数。答案四舍五入后等于卡片上的值，或等于用屏幕上四舍五入后的
 数字算出的值，或等于用你自己之前的答案算出的值（沿用前面的误差），都算对。值对了但位数不够：会提醒你，

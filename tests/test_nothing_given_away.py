@@ -1,0 +1,116 @@
+"""Nothing on screen gives away an answer that has not been given.
+
+For every step of every shipped lesson and of the practice lessons of seeds 1–50, the screen the
+learner sees (the card, its hints, the diagram and the answer box) is drawn headless twice: having
+answered every step before it, and having jumped straight to it. Every number on it must be one
+the learner already has: the lesson's own data, or the value of a step already answered, revealed
+or never asked. A hint may work numbers part of the way, but never to the step's own value.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bptui import steps
+from bptui.diagram import draw
+from bptui.lesson import GraphLesson, load, shipped_lessons
+from bptui.notation import given
+from bptui.session import Session
+from bptui.tui import texts
+
+from .test_judging import practice_lesson
+
+NUMBER = re.compile(r"−?-?\d+(?:\.\d+)?")
+TAGS = re.compile(r"\[/\]|\[/?[$a-z][^\]]*\]")
+# The tutor's own words with numbers in them (not values): "neuron 3 of layer 2", "F5".
+OWN_WORDS = re.compile(
+    r"(?:layer|neuron|sample|output|step|Hint|case) \d+(?:/\d+)?"
+    r"|\d+ (?:decimal place|significant|samples)|F\d+|of \d+",
+    re.IGNORECASE,
+)
+
+
+def numbers(text: str) -> set[str]:
+    text = OWN_WORDS.sub("", TAGS.sub("", text))
+    return {n.replace("-", "−") for n in NUMBER.findall(text)}
+
+
+def lesson_data(lesson) -> set[str]:
+    """Every number the lesson file itself gives: the learner has these from the start."""
+    values = []
+    if isinstance(lesson, GraphLesson):
+        values += [v for _, v in lesson.inputs] + [0.0, 1.0]  # ∂z/∂z = 1 is drawn
+        found = {t for node in lesson.nodes for t in numbers(node.expr)}
+    else:
+        for layer in lesson.layers:
+            values += [w for row in layer.weights for w in row] + list(layer.biases)
+        for sample in lesson.samples:
+            values += list(sample.x) + list(sample.target)
+        values.append(lesson.learning_rate)
+        found = set()
+    found |= {given(v).strip("()") for v in values}
+    for text in lesson.narration.values():
+        for piece in text.values() if isinstance(text, dict) else [text]:
+            found |= numbers(piece)
+    return found | numbers(lesson.title) | numbers(lesson.summary)
+
+
+def screen(session: Session) -> tuple[str, str]:
+    """(what is drawn without the hints, the hints) for the current step."""
+    step = session.step
+    record = session.progress.record(step.id)
+    record.hints = 0
+    plain = texts.card(session) + draw(session, step, 98) + texts.placeholder(session)
+    record.hints = len(step.hints)
+    hints = "\n".join(session.hints_shown())
+    record.hints = 0
+    return plain, hints
+
+
+def check(session: Session, data: set[str]) -> None:
+    step = session.step
+    known = data | {s.shown for s in session.all_steps if session.known(s)}
+    # The rule's own constants: the 1 in a·(1 − a), ∂z/∂b = 1 in the note (notes are symbols).
+    known |= numbers(step.formula) | (numbers(step.note) & {"0", "1", "2"})
+    plain, hints = screen(session)
+    unknown = numbers(plain) - known
+    assert not unknown, (step.id, unknown, plain)
+    # A hint works the numbers part of the way: never to the step's own value.
+    assert step.shown not in numbers(hints) - known, (step.id, hints)
+
+
+def every_lesson():
+    yield from (load(str(p)) for p in shipped_lessons())
+    yield from (practice_lesson(seed) for seed in range(1, 51))
+
+
+@pytest.mark.parametrize("lesson", list(every_lesson()), ids=lambda lesson: lesson.name)
+def test_no_screen_shows_an_answer_not_yet_given(lesson):
+    data = lesson_data(lesson)
+    all_steps = steps.build(lesson)
+    in_order, jumping = Session(lesson, all_steps), Session(lesson, all_steps)
+    for index, step in enumerate(in_order.steps):
+        in_order.go(index)
+        check(in_order, data)
+        jumping.go(index)
+        check(jumping, data)
+        record = in_order.progress.record(step.id)  # answered, as the learner would
+        record.answers, record.verdicts, record.correct = [step.shown], ["right"], True
+        check(in_order, data)  # and once answered, its numbers are all known ones
+
+
+def test_the_answer_box_and_help_give_nothing_away():
+    shown = {s.shown for p in shipped_lessons() for s in steps.build(load(str(p)))}
+    from bptui.expr import calculate
+
+    help_text = texts.help_text()
+    examples = re.findall(r"\[i\]([^[]+)\[/\]", help_text)
+    assert len(examples) >= 8
+    for example in examples:
+        value = calculate(example)  # every example is a correct answer in the answer language
+        assert all(abs(value - float(s.replace("−", "-"))) > 1e-3 for s in shown if s), (
+            example
+        )  # and none is a value any shipped lesson asks for
+    assert "(0.37-1)^2" in help_text and "-0.38^2" not in help_text  # −0.38^2 is −0.1444
