@@ -15,11 +15,10 @@ Untrusted data like lessons: size-limited, parsed by tomllib, every value type-c
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bptui.lesson import LessonError, _toml_message, read_text
+from bptui.lesson import LessonError, load_toml, read_text
 
 MAX_BYTES = 256 * 1024
 
@@ -51,17 +50,11 @@ class Answers:
 def load_answers(spec: str | Path) -> Answers:
     path = Path(spec)
     source = str(path)
-    if path.is_file() and path.stat().st_size > MAX_BYTES:
-        raise AnswersError(source, f"an answers file may be at most {MAX_BYTES // 1024} KiB")
     try:
-        text = read_text(path)
+        text = read_text(path, MAX_BYTES, "an answers file")
     except LessonError as error:
         raise AnswersError(error.source, error.message, error.where, error.line) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = _toml_message(str(error))
-        raise AnswersError(source, f"not valid TOML: {message}", line=line) from None
+    data = load_toml(text, source, AnswersError)
     keys = ("lesson", "revealed", "answers", "tries", "hints")
     unknown = [key for key in data if key not in keys]
     if unknown:

@@ -28,18 +28,32 @@ def _key(args) -> int:
 
 
 def _check(args) -> int:
-    from bptui import lesson
+    """Each lesson read, validated and worked through (the engine and every step): what `check`
+    accepts, `key`, `replay` and the tutor can handle."""
+    from bptui import lesson, steps
+    from bptui.notation import clean
 
     failed = 0
     for spec in args.lessons:
         try:
             loaded = lesson.load(spec)
+            steps.build(loaded)
         except lesson.LessonError as error:
-            print(f"✗ {error}", file=sys.stderr)
+            print(f"✗ {clean(str(error))}", file=sys.stderr)
+            failed += 1
+        except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
+            print(f"✗ {clean(spec)}: {internal(error)}", file=sys.stderr)
             failed += 1
         else:
-            print(f"✓ {loaded.source}: {loaded.title}")
+            print(f"✓ {clean(loaded.source)}: {loaded.title}")
     return 2 if failed else 0
+
+
+def internal(error: Exception) -> str:
+    """A bug, said in one line instead of a traceback."""
+    from bptui.notation import clean
+
+    return f"internal error ({type(error).__name__}: {clean(str(error))[:200]}); please report it"
 
 
 def _schema(args) -> int:
@@ -195,18 +209,23 @@ def main(argv: list[str] | None = None) -> int:
 
     from bptui.i18n import default_language, set_language
     from bptui.lesson import LessonError
+    from bptui.notation import clean
 
     set_language(getattr(args, "lang", None) or default_language())
     try:
         return args.run(args)
     except LessonError as error:
-        print(f"bptui: {error}", file=sys.stderr)
+        print(f"bptui: {clean(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         sys.stderr.close()  # a closed pipe (e.g. `| head`) is not an error worth a traceback
         return 0
     except OSError as error:  # a file that cannot be written, a full disk
-        print(f"bptui: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        where = clean(str(error.filename or ""))
+        print(f"bptui: {where}: {clean(str(error.strerror or error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001 - last resort: a short message, never a traceback
+        print(f"bptui: {internal(error)}", file=sys.stderr)
+        return 2

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from bptui.notation import clean
+
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 # The phases of the tutor, in the order it walks them (seed section 2, then the summary).
@@ -137,32 +139,30 @@ def resolve(spec: str) -> Path:
     raise LessonError(spec, f"no such file, and no shipped lesson of that name (shipped: {names})")
 
 
-def read_text(path: Path) -> str:
-    source = str(path)
-    if path.is_dir():
-        raise LessonError(source, "is a directory, not a lesson file")
+def read_text(path: Path, limit: int = MAX_BYTES, what: str = "a lesson file") -> str:
+    """A lesson (or answers) file's text, read through the one reader of untrusted files."""
+    from bptui.files import FileProblem
+    from bptui.files import read_text as read_untrusted
+
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise LessonError(source, "no such file") from None
-    except OSError as error:
-        raise LessonError(source, f"cannot be read ({error.strerror})") from None
-    if size > MAX_BYTES:
-        raise LessonError(
-            source, f"is {size:,} bytes; a lesson may be at most {MAX_BYTES // 1024} KiB"
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise LessonError(source, f"cannot be read ({error.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise LessonError(source, "is not UTF-8 text", line=line) from None
+        text = read_untrusted(path, limit, what)
+    except FileProblem as problem:
+        raise LessonError(str(path), problem.message, line=problem.line) from None
     if not text.strip():
-        raise LessonError(source, "is empty")
+        raise LessonError(str(path), "is empty")
     return text
+
+
+def load_toml(text: str, source: str, error=None) -> dict:
+    """TOML parsed by the standard library; every failure a located message, never a traceback."""
+    error = error or LessonError
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        message, line = _toml_message(str(problem))
+        raise error(source, f"not valid TOML: {message}", line=line) from None
+    except RecursionError:
+        raise error(source, "not valid TOML: nested too deeply") from None
 
 
 def load(spec: str) -> Lesson:
@@ -172,11 +172,7 @@ def load(spec: str) -> Lesson:
 
 
 def parse(text: str, source: str = "<lesson>", name: str = "lesson") -> Lesson:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = _toml_message(str(error))
-        raise LessonError(source, f"not valid TOML: {message}", line=line) from None
+    data = load_toml(text.removeprefix("\ufeff"), source)
     return _Validator(source, text).lesson(data, name)
 
 
@@ -212,7 +208,7 @@ class _Validator:
         self.text = text
 
     def fail(self, where: str, message: str) -> LessonError:
-        return LessonError(self.source, message, where, _locate(self.text, where))
+        return LessonError(self.source, message, where, locate(self.text, where))
 
     def table(self, data: object, where: str, required: tuple, optional: tuple = ()) -> dict:
         if not isinstance(data, dict):
@@ -227,9 +223,10 @@ class _Validator:
         return data
 
     def string(self, value: object, where: str) -> str:
+        """A string, without control characters: lesson text never drives the terminal."""
         if not isinstance(value, str):
             raise self.fail(where, f"must be a string, not {_kind(value)}")
-        return value
+        return clean(value)
 
     def choice(self, value: object, where: str, valid: tuple[str, ...], what: str) -> str:
         value = self.string(value, where)
@@ -240,6 +237,8 @@ class _Validator:
     def number(self, value: object, where: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.fail(where, f"must be a number, not {_kind(value)}")
+        if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+            raise self.fail(where, f"is too large; numbers are limited to ±{MAX_MAGNITUDE:g}")
         if not math.isfinite(value):
             raise self.fail(where, f"must be a finite number, not {value}")
         if abs(value) > MAX_MAGNITUDE:
@@ -384,14 +383,17 @@ class _Validator:
         narration = self.table(
             top.get("narration", {}), "narration", (), (*NARRATION_KEYS, *LANGUAGES)
         )
+        texts = {}
         for key, value in narration.items():
             if key in LANGUAGES:
                 keys = (*NARRATION_KEYS, "title")
-                for inner, text in self.table(value, f"narration.{key}", (), keys).items():
-                    self.string(text, f"narration.{key}.{inner}")
+                texts[key] = {
+                    inner: self.string(text, f"narration.{key}.{inner}")
+                    for inner, text in self.table(value, f"narration.{key}", (), keys).items()
+                }
             else:
-                self.string(value, f"narration.{key}")
-        return decimals, tuple(p for p in phases if p in ask), dict(narration)
+                texts[key] = self.string(value, f"narration.{key}")
+        return decimals, tuple(p for p in phases if p in ask), texts
 
     # --- a chain-rule graph ---
 
@@ -506,7 +508,7 @@ def _cycle(start: str, exprs: dict[str, str], expr) -> list[str] | None:
     return walk(start, [start])
 
 
-def _locate(text: str, where: str) -> int | None:
+def locate(text: str, where: str) -> int | None:
     """Best effort: the line of the file that holds `where`, e.g. network.layers[2].weights."""
     lines = text.splitlines()
     section: list[str] = []

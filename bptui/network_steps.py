@@ -409,9 +409,16 @@ class NetworkSteps:
 def worked(step: Step) -> str:
     v = step.values("screen")
 
-    def part(text: str, x: float) -> str:
+    def part(text: str, compute) -> str:
         """`text = x`, with x to as many places as keep it from passing for the answer itself
-        (e^−0.48 = 0.6188, not 0.62 = σ(0.48)); left unworked if no number of places does."""
+        (e^−0.48 = 0.6188, not 0.62 = σ(0.48)); left unworked if no number of places does, or
+        if x cannot be worked out (e^710 overflows)."""
+        try:
+            x = float(compute())
+        except ArithmeticError:
+            return text
+        if not math.isfinite(x):
+            return text
         answers = [a for a in (step.value, step.from_shown()) if math.isfinite(a)]
         for places in range(step.places, step.places + 4):
             shown = shown_at(x, places)
@@ -421,21 +428,22 @@ def worked(step: Step) -> str:
 
     if step.rule in ("affine", "dot"):
         inputs = v.a if step.rule == "affine" else v.d
-        parts = [part(_pair(step, k), v.w[k] * inputs[k]) for k in v.w]
+        parts = [part(_pair(step, k), lambda k=k: v.w[k] * inputs[k]) for k in v.w]
         bias = step.rule == "affine" and v.b != 0
         if len(parts) + bias > 1:
             tail = t("worked.affine", b=bias_text(step)) if step.rule == "affine" else None
             return ", ".join(parts) + (tail or t("worked.dot"))
     elif step.rule == "sigmoid":
         z = step.operands[0].text
-        return t("worked.sigmoid", e=part(f"e^−{z}", math.exp(-v.z)))
+        return t("worked.sigmoid", e=part(f"e^−{z}", lambda: math.exp(-v.z)))
     elif step.rule == "sigmoid_gain":
         a = step.operands[0].text
-        return t("worked.sigmoid_gain", a=a, rest=part(f"1 − {a}", 1 - v.a))
+        return t("worked.sigmoid_gain", a=a, rest=part(f"1 − {a}", lambda: 1 - v.a))
     elif step.rule == "squared_error" and len(v.y) > 1:
         parts = [
             part(
-                f"({step_text(step, 'y', j)} − {step_text(step, 't', j)})²", (v.y[j] - v.t[j]) ** 2
+                f"({step_text(step, 'y', j)} − {step_text(step, 't', j)})²",
+                lambda j=j: (v.y[j] - v.t[j]) ** 2,
             )
             for j in v.y
         ]

@@ -112,5 +112,23 @@ def given(value: float) -> str:
 
 
 def escape_markup(text: str) -> str:
-    """Text shown as itself inside Rich or Textual markup: an opening bracket is not a tag."""
-    return text.replace("[", r"\[")
+    """Text shown as itself inside Rich or Textual markup: an opening bracket is not a tag, and a
+    backslash never escapes the bracket after it (a zero-width space keeps them apart: Rich and
+    Textual read a backslash before a bracket differently)."""
+    return text.replace("\\", "\\\u200b").replace("[", r"\[")
+
+
+def clean(text: str) -> str:
+    """Untrusted text without control characters (an ESC would drive the terminal); a newline or
+    tab stays."""
+    return "".join(c for c in text if c in "\n\t" or not _is_control(c))
+
+
+def safe(text: str) -> str:
+    """Untrusted text ready for Rich or Textual markup: clean, then escaped."""
+    return escape_markup(clean(text))
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0

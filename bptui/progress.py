@@ -1,13 +1,16 @@
-"""Progress on disk: one JSON file per lesson, written atomically after every change, and an
-append-only attempt record of every answer typed, in the answers-file format `bptui replay` reads.
+"""Progress on disk: one JSON file per lesson, written atomically after every change, and the
+attempt record made from it (every answer, hint and reveal), in the answers-file format `bptui
+replay` reads. Private to the learner: files 0600, folders 0700.
 
-A progress file that cannot be read, or that belongs to an earlier version of the lesson, is set
-aside (renamed, never deleted) with a notice; the learner never meets a traceback.
+A progress file that cannot be read, fails its schema check, or belongs to an earlier version of
+the lesson, is set aside (renamed, never deleted) with a notice; the learner never meets a
+traceback. Two tutors on one lesson merge their work step by step under a lock.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import json
 import os
@@ -22,6 +25,9 @@ FORMAT = 1
 OUTCOMES = ("first_try", "after_wrong", "after_hint", "revealed")
 FREE = ("invalid", "precision")  # a typo that does not parse, or a right answer too coarse: no try
 UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
+MAX_BYTES = 4 * 1024 * 1024  # a progress file is never near this; larger is not one of ours
+MAX_STEPS, MAX_TRIES, MAX_ANSWER = 100_000, 10_000, 1_000
+RECORD_KEYS = {"answers", "verdicts", "hints", "revealed", "correct"}
 
 
 def data_dir() -> Path:
@@ -86,7 +92,7 @@ class Progress:
     total: int = (
         0  # how many steps the lesson asks, so the picker can say "12/67" without the engine
     )
-    started: str = field(default_factory=lambda: time.strftime("%Y%m%d-%H%M%S"))
+    started: str = field(default_factory=lambda: _stamp())  # names the attempt, orders restarts
 
     def record(self, step_id: str) -> StepRecord:
         return self.records.setdefault(step_id, StepRecord())
@@ -114,31 +120,30 @@ class Store:
         return Progress(lesson=self.lesson_source, fingerprint=self.fingerprint)
 
     def read(self) -> Progress:
-        """The saved progress as it is on disk; raises what `UNREADABLE` lists if it is not."""
-        raw = json.loads(self.path.read_text(encoding="utf-8"))
-        if raw.get("format") != FORMAT:
-            raise ValueError("unknown format")
-        records = {k: StepRecord(**v) for k, v in raw["records"].items()}
-        if not all(
-            isinstance(r.answers, list) and isinstance(r.hints, int) for r in records.values()
-        ):
-            raise ValueError("bad records")
-        return Progress(
-            lesson=str(raw["lesson"]),
-            fingerprint=str(raw["fingerprint"]),
-            position=int(raw["position"]),
-            records=records,
-            attempt=str(raw.get("attempt", "")),
-            total=int(raw.get("total", 0)),
-            started=str(raw.get("started", "")),
-        )
+        """The saved progress as it is on disk; raises what `UNREADABLE` lists if it is not:
+        read through the one reader of untrusted files, then every field checked before use."""
+        from bptui.files import FileProblem, read_text
+
+        try:
+            text = read_text(self.path, MAX_BYTES, "a progress file")
+        except FileProblem as problem:
+            if problem.message == "no such file":
+                raise FileNotFoundError(self.path) from None
+            raise ValueError(problem.message) from None
+        try:
+            raw = json.loads(text)
+        except RecursionError:
+            raise ValueError("nested too deeply") from None
+        return checked(raw)
 
     def load(self) -> tuple[Progress, str | None]:
         """The saved progress, or a fresh one and a notice saying why the old one was set aside."""
-        if not self.path.exists():
+        if not os.path.lexists(self.path):
             return self.fresh(), None
         try:
             progress = self.read()
+        except FileNotFoundError:
+            return self.fresh(), None
         except UNREADABLE as error:
             aside = self.set_aside("unreadable")
             key = (
@@ -168,13 +173,33 @@ class Store:
             os.replace(self.path, aside)
         return aside
 
-    def save(self, progress: Progress) -> None:
-        """The progress, and the attempt record made from it, each written atomically."""
-        data = {"format": FORMAT, **asdict(progress)}
-        data["attempt"] = str(self.attempt_path(progress))
-        _write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
-        if progress.records:
-            _write_atomically(self.attempt_path(progress), self.attempt_record(progress))
+    def save(self, progress: Progress, base: dict[str, StepRecord]) -> dict[str, StepRecord]:
+        """Write the progress and the attempt record made from it, each atomically, under a lock.
+
+        Another tutor may have saved this lesson meanwhile (a learner with two terminals): what is
+        on disk is merged in step by step, so neither loses an answer. `base` holds the records as
+        last saved or loaded here; the return value is the new base. `progress` gets the merged
+        records, so this tutor sees the other's work too.
+        """
+        _private_folder(self.path.parent, self.root)
+        with _locked(self.path.with_suffix(".lock")):
+            try:
+                disk = self.read()
+            except UNREADABLE:
+                disk = None
+            if disk is not None and disk.fingerprint == self.fingerprint:
+                if disk.started > progress.started:  # the other tutor started afresh since:
+                    progress.started = disk.started  # what this one added goes on from there
+                if disk.started == progress.started:
+                    progress.records = merge(base, progress.records, disk.records)
+            data = {"format": FORMAT, **asdict(progress)}
+            data["attempt"] = str(self.attempt_path(progress))
+            _write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+            if progress.records:
+                attempt = self.attempt_path(progress)
+                _private_folder(attempt.parent, self.root)
+                _write_atomically(attempt, self.attempt_record(progress))
+        return copy.deepcopy(progress.records)
 
     def attempt_path(self, progress: Progress) -> Path:
         """Where this attempt's record goes: named from the lesson and when the attempt began
@@ -212,16 +237,104 @@ class Store:
 _STAMP = re.compile(r"[0-9A-Za-z-]{1,40}")
 
 
+def _stamp() -> str:
+    """When an attempt began, to the microsecond: later restarts sort after earlier ones."""
+    now = time.time()
+    return time.strftime("%Y%m%d-%H%M%S", time.localtime(now)) + f"-{int(now % 1 * 1e6):06d}"
+
+
+def merge(base: dict, ours: dict, theirs: dict) -> dict:
+    """Three-way merge of step records: what this tutor added since `base`, put on top of what is
+    on disk (`theirs`). Answers and verdicts only ever grow, so nothing either tutor did is lost."""
+    merged = dict(theirs)
+    for step_id, mine in ours.items():
+        before = base.get(step_id) or StepRecord()
+        other = theirs.get(step_id)
+        if other is None:
+            merged[step_id] = mine
+            continue
+        merged[step_id] = StepRecord(
+            answers=other.answers + mine.answers[len(before.answers) :],
+            verdicts=other.verdicts + mine.verdicts[len(before.verdicts) :],
+            hints=other.hints + max(mine.hints - before.hints, 0),
+            revealed=other.revealed or mine.revealed,
+            correct=other.correct or mine.correct,
+        )
+    return merged
+
+
+def checked(raw: object) -> Progress:
+    """A progress file's JSON, every field checked (type, finite, range); ValueError otherwise."""
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise ValueError(what)
+
+    def whole(value: object, top: int) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= top
+
+    need(isinstance(raw, dict) and raw.get("format") == FORMAT, "unknown format")
+    need(isinstance(raw.get("lesson"), str), "lesson")
+    need(isinstance(raw.get("fingerprint"), str), "fingerprint")
+    need(whole(raw.get("position"), MAX_STEPS), "position")
+    need(whole(raw.get("total", 0), MAX_STEPS), "total")
+    started = raw.get("started", "")
+    need(isinstance(started, str) and (not started or _STAMP.fullmatch(started)), "started")
+    records = raw.get("records")
+    need(isinstance(records, dict) and len(records) <= MAX_STEPS, "records")
+    out = {}
+    for step_id, record in records.items():
+        need(isinstance(record, dict) and set(record) <= RECORD_KEYS, f"record {step_id}")
+        answers, verdicts = record.get("answers", []), record.get("verdicts", [])
+        for texts in (answers, verdicts):
+            need(isinstance(texts, list) and len(texts) <= MAX_TRIES, "answers")
+            need(all(isinstance(x, str) and len(x) <= MAX_ANSWER for x in texts), "answers")
+        need(len(answers) == len(verdicts), "verdicts")
+        need(whole(record.get("hints", 0), MAX_TRIES), "hints")
+        need(all(isinstance(record.get(k, False), bool) for k in ("revealed", "correct")), "flags")
+        out[step_id] = StepRecord(**record)
+    return Progress(
+        lesson=raw["lesson"], fingerprint=raw["fingerprint"], position=raw["position"],
+        records=out, total=raw.get("total", 0), started=started or "unknown",
+    )  # fmt: skip
+
+
 def toml_string(text: str) -> str:
     """A TOML basic string (JSON's escapes are valid TOML)."""
     return json.dumps(text, ensure_ascii=False)
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a private file (0600) atomically: a new temporary file, then a rename over the old."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with temporary.open("w", encoding="utf-8") as out:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(temporary, flags, 0o600), "w", encoding="utf-8") as out:
         out.write(text)
         out.flush()
         os.fsync(out.fileno())
     os.replace(temporary, path)
+
+
+def _private_folder(folder: Path, root: Path) -> None:
+    """The folder, and the data folder above it, readable by the learner alone (0700)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for path in {folder, root}:
+        with contextlib.suppress(OSError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o700)
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock on `path` for the duration (where the platform has flock)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no second terminal merge
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)

@@ -6,6 +6,7 @@ tests directly. Every change is saved at once when the session has a store.
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 
@@ -41,6 +42,7 @@ class Session:
             self.progress, self.notice = store.load()
         else:
             self.progress, self.notice = Progress(lesson=lesson.source, fingerprint=""), None
+        self.base = copy.deepcopy(self.progress.records)  # as last saved: what we add is merged
         self.progress.position = min(max(self.progress.position, 0), len(self.steps) - 1)
         self.save_failed = False
         self.last_verdict: Verdict | None = None  # the most recent answer's, for replays
@@ -140,14 +142,16 @@ class Session:
 
     def restart(self) -> None:
         self.progress = self.store.fresh() if self.store else Progress(self.lesson.source, "")
+        self.base = {}
         self.notice = None
         self.save()
 
     def save(self) -> None:
         self.progress.total = len(self.steps)
+        self.progress.position = min(max(self.progress.position, 0), len(self.steps) - 1)
         if self.store and not self.save_failed:
             try:
-                self.store.save(self.progress)
+                self.base = self.store.save(self.progress, self.base)
             except OSError as error:
                 self.could_not_save(error)
 

@@ -163,8 +163,9 @@ def test_cross_entropy_targets_must_be_a_distribution(write, capsys):
         ("", "is empty"),
         ("   \n\n", "is empty"),
         (b'title = "caf\xe9"\n', "is not UTF-8"),
-        ("x" * (64 * 1024 + 1), "at most 64 KiB"),
+        ("x" * (64 * 1024 + 1), "larger than 64 KiB"),
     ],
+    ids=["empty", "blank", "latin-1", "too large"],
 )
 def test_unreadable_files_are_refused(content, expected, write, capsys):
     code, out = run_check(capsys, write(content))

@@ -70,7 +70,10 @@ class TutorScreen(Screen):
 
     def check_size(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
+        was_small = self.has_class("too-small")
         self.set_class(small, "too-small")
+        if was_small and not small:
+            self.call_after_refresh(self.focus_main)  # the hidden box lost focus: give it back
         if small:
             message = texts.too_small(width, height, MIN_WIDTH, MIN_HEIGHT)
             notice = self.query("#too-small")
@@ -78,6 +81,9 @@ class TutorScreen(Screen):
                 notice.first(Static).update(message)
             else:  # made only when needed: one widget less in every first frame
                 self.mount(Static(message, id="too-small"))
+
+    def focus_main(self) -> None:
+        """Focus the widget the learner types into (each screen names it)."""
 
 
 def step_commands():
@@ -202,6 +208,12 @@ class LessonScreen(TutorScreen):
 
     def on_screen_resume(self) -> None:
         self.show()
+        self.focus_main()
+
+    def focus_main(self) -> None:
+        box = self.query_one("#answer", Input)
+        if not box.disabled:
+            box.focus()
 
     # --- answering ---
 

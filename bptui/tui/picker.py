@@ -46,6 +46,10 @@ class PickerScreen(TutorScreen):
 
     def on_screen_resume(self) -> None:
         self.fill()
+        self.focus_main()
+
+    def focus_main(self) -> None:
+        self.query_one("#lessons", OptionList).focus()
 
     def fill(self) -> None:
         from bptui.progress import Store

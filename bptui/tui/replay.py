@@ -14,6 +14,15 @@ from bptui.replay import Graded
 from bptui.tui.app import LessonScreen, TutorApp
 
 
+def save_screenshot(app, path: Path) -> None:
+    """An SVG of the screen, written without following a symlink at that (predictable) name."""
+    import os
+
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    with open(os.open(path, flags, 0o644), "w", encoding="utf-8") as out:
+        out.write(app.export_screenshot())
+
+
 def parse_size(text: str) -> tuple[int, int]:
     try:
         columns, rows = (int(part) for part in text.lower().split("x"))
@@ -61,7 +70,7 @@ async def _drive(lesson, steps, answers: Answers, folder: Path | None, size) -> 
             graded.take(step.id, verdicts, session.record(step))
             if folder:
                 name = f"{Path(answers.source).stem}-{index + 1:03d}-{step.id}.svg"
-                app.save_screenshot(filename=name, path=str(folder))
+                save_screenshot(app, folder / name)
             if app.screen is not screen:  # the summary opened after the last answer
                 app.screen.dismiss(False)
                 await pilot.pause()
