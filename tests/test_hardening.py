@@ -322,3 +322,29 @@ def test_the_fuzz_script_runs(tmp_path):
 
 
 _ = textwrap  # dedent is the `write` fixture's
+
+
+OVERFLOW = """
+title = "overflow"
+[graph]
+inputs = { s = 1e-300 }
+output = "y"
+[[graph.nodes]]
+name = "x"
+expr = "s^0.5"
+[[graph.nodes]]
+name = "y"
+expr = "x * 1e300"
+"""
+
+
+async def test_the_tutor_refuses_a_lesson_out_of_range_with_checks_message(write):
+    from bptui.tui.app import TutorApp
+
+    app = TutorApp(load(write(OVERFLOW)), cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):
+            if app.error:
+                break
+            await pilot.pause(0.01)
+    assert app.return_code == 2 and "graph.nodes[2].expr" in app.error

@@ -149,16 +149,31 @@ class LessonScreen(TutorScreen):
     def prepare(self) -> None:
         """The engine and the saved progress, off the UI thread: the first frame does not wait."""
         from bptui import steps
+        from bptui.lesson import LessonError
         from bptui.progress import Store
         from bptui.session import Session
 
+        try:
+            all_steps = steps.build(self.lesson)
+        except LessonError as error:  # numbers out of range: the message `bptui check` gives
+            self.app.call_from_thread(self.cannot_open, str(error))
+            return
         store = (
             Store(self.lesson.source, self.lesson.name, self.lesson.text)
             if self.app.persist
             else None
         )
-        session = Session(self.lesson, steps.build(self.lesson), store)
+        session = Session(self.lesson, all_steps, store)
         self.app.call_from_thread(self.ready, session)
+
+    def cannot_open(self, message: str) -> None:
+        """Back to the picker with the message, or, opened directly, exit 2 and say why."""
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+            self.app.notify(texts.escape(message), title=t("tui.cannot_open"), severity="error")
+        else:
+            self.app.error = message
+            self.app.exit(return_code=2)
 
     def ready(self, session) -> None:
         self.session = session
@@ -411,6 +426,7 @@ class TutorApp(App):
         self.persist = (
             persist  # False for replays and autoplay: the learner's progress stays as it was
         )
+        self.error: str | None = None  # why the lesson could not be opened, said after exit
 
     def get_default_screen(self) -> Screen:
         # The first screen is the lesson itself (or the picker): no blank screen drawn before it.

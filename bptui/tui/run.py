@@ -31,4 +31,8 @@ def run_tutor(args) -> int:
     app = TutorApp(lesson, restart=args.restart, autoplay=args.autoplay, answers=answers,
                    persist=args.autoplay is None)  # fmt: skip
     app.run()
+    if app.error:
+        from bptui.notation import clean
+
+        print(f"bptui: {clean(app.error)}", file=sys.stderr)
     return app.return_code or 0
