@@ -68,7 +68,10 @@ def _schema(args) -> int:
 def _replay(args) -> int:
     from bptui.replay import main as replay_main
 
-    return replay_main(args)
+    drive = None
+    if args.tui:  # the command line chooses: the headless replay never imports the TUI
+        from bptui.tui.replay import replay_in_tui as drive
+    return replay_main(args, drive)
 
 
 def _practice(args) -> int:

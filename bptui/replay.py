@@ -192,7 +192,9 @@ def print_class_table(results: list[Graded], console) -> None:
     console.print(table)
 
 
-def main(args) -> int:
+def main(args, drive=None) -> int:
+    """Grade the files; `drive` grades them another way instead (the command line passes the
+    Pilot replay for --tui, so this module never knows the TUI)."""
     from rich.console import Console
 
     lesson = load(args.lesson)
@@ -200,10 +202,8 @@ def main(args) -> int:
     files = [load_answers(path) for path in answer_files(args.answers)]
     for answers in files:
         check_answers(lesson, steps, answers)  # every file is checked before any is graded
-    if args.tui:
-        from bptui.tui.replay import replay_in_tui
-
-        results = replay_in_tui(lesson, steps, files, args.screenshots, args.size)
+    if drive is not None:
+        results = drive(lesson, steps, files, args.screenshots, args.size)
     else:
         results = [grade_file(lesson, steps, answers) for answers in files]
     if args.json:

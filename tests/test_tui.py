@@ -9,8 +9,9 @@ from textual.widgets import Input, OptionList, Static
 
 from bptui.lesson import load
 from bptui.progress import data_dir
-from bptui.tui.app import LessonScreen, TutorApp
+from bptui.tui.app import TutorApp
 from bptui.tui.dialogs import HelpScreen, SummaryScreen
+from bptui.tui.lesson_screen import LessonScreen
 from bptui.tui.picker import PickerScreen
 
 from .conftest import LECTURE

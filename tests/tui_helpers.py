@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bptui.lesson import load
-from bptui.tui.app import LessonScreen, TutorApp
+from bptui.tui.app import TutorApp
+from bptui.tui.lesson_screen import LessonScreen
 
 from .conftest import LECTURE
 

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from bptui.tui import texts
-from bptui.tui.app import footer, localize_bindings
+from bptui.tui.chrome import footer, localize_bindings
 
 
 class Dialog(ModalScreen):

@@ -11,7 +11,8 @@ from textual.widgets.option_list import Option
 from bptui.i18n import t
 from bptui.lesson import LessonError, load, shipped_lessons
 from bptui.tui import texts
-from bptui.tui.app import LessonScreen, TutorScreen
+from bptui.tui.chrome import TutorScreen
+from bptui.tui.lesson_screen import LessonScreen
 
 
 class PickerScreen(TutorScreen):

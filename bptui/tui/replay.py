@@ -11,7 +11,8 @@ from bptui.answers_file import Answers, AnswersError
 from bptui.lesson import Lesson
 from bptui.model import Step
 from bptui.replay import Graded
-from bptui.tui.app import LessonScreen, TutorApp
+from bptui.tui.app import TutorApp
+from bptui.tui.lesson_screen import LessonScreen
 
 
 def save_screenshot(app, path: Path) -> None:
