@@ -1,7 +1,17 @@
-"""The network, drawn as text: neurons as blocks, weights on the edges, the current neuron and the
-edges its step uses highlighted. In the backward phases the same network turns into the seed's
-reversed network: arrows point back towards the input and every neuron becomes an op-amp (◁)
-labelled with its gain σ'(z) and its output δ = ∂l/∂z.
+"""The network (or chain-rule graph), drawn as text, to be read at a glance.
+
+Every neuron is one node: z over a. Beside it a *fan-in block* lists what goes into it, one row an
+edge, each edge's weight times its source ("2·a₁"), then the bias ("+b₃ 0"); the rows come off a
+bus that the layer before feeds, so no two edges cross and every weight sits on its own edge.
+In the backward phases the same network turns into the seed's reversed network: each neuron
+becomes an op-amp (◁, its gain written with the layer's own activation, σ' or tanh') whose block,
+on its right, lists the weights *out of* it times the δ = ∂l/∂z coming back; arrows point back.
+In the gradient phases the nodes show a over δ, the two factors of ∂l/∂w = a·δ. A chain-rule
+graph is drawn the same way: a node over its formula, its block listing its inputs (or, once they
+are asked, the local derivative on each edge), and from the output back, ∂out/∂node.
+
+The current step's edges are highlighted and the rest dimmed. When the whole does not fit, a
+focused view shows the current neuron with the layer it draws on (the tutor's F7 toggles).
 
 Pure text and Textual markup (theme variables such as $accent, so light and dark themes both
 work); no Textual import, no math: every number comes from a step.
@@ -9,16 +19,17 @@ work); no Textual import, no math: every number comes from a step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from rich.cells import cell_len
 
 from bptui.i18n import t
 from bptui.lesson import GraphLesson
-from bptui.notation import escape_markup, given, name_with_subscript, sub
+from bptui.notation import derivative_name, escape_markup, given, name_with_subscript, sub
 
-NODE = 12  # a neuron's width
-TARGET = 10  # the column of targets (forward) or ∂l/∂y (backward)
-MIN_GAP, MAX_GAP = 7, 16  # room for the edges between two columns
-BACKWARD_PHASES = ("output", "backward", "gradient")
+# The view each phase is drawn in (any other phase: forward).
+VIEWS = {"output": "backward", "backward": "backward", "chain": "backward",
+         "gradient": "gradient", "total": "gradient", "update": "gradient"}  # fmt: skip
 
 EDGE, HOT, NODE_STYLE, CURRENT, MUTED = (
     "$text-muted",
@@ -27,6 +38,32 @@ EDGE, HOT, NODE_STYLE, CURRENT, MUTED = (
     "bold reverse $accent",
     "dim",
 )
+GAP = 4  # between two columns: a stub, the bus, a stub, a space
+
+# (up, down, left, right) → the box-drawing character joining those sides.
+JOINS = {
+    (False, True, False, True): "┌", (False, True, True, False): "┐",
+    (True, False, False, True): "└", (True, False, True, False): "┘",
+    (True, True, False, False): "│", (True, True, True, False): "┤",
+    (True, True, False, True): "├", (True, True, True, True): "┼",
+    (False, True, True, True): "┬", (True, False, True, True): "┴",
+    (False, False, True, True): "─", (False, False, True, False): "─",
+    (False, False, False, True): "─", (False, False, False, False): " ",
+}  # fmt: skip
+
+
+def draw(session, step, width: int = 78, height: int = 14, full: bool = False) -> str:
+    """The diagram for `step` in `width` columns and about `height` rows, with the values the
+    learner knows so far; a focused view when the whole does not fit, unless `full`."""
+    kind = GraphPicture if isinstance(session.lesson, GraphLesson) else NetworkPicture
+    picture = kind(session, step)
+    text, used_width, used_height = picture.render(picture.everything())
+    caption = picture.caption()
+    focus = picture.focus()
+    if not full and (used_width > width or used_height > height) and focus:
+        text = picture.render(*focus)[0]
+        caption = t("diagram.focused")
+    return text + "".join(f"\n[{MUTED}]{line}[/]" for line in wrap(caption, width))
 
 
 class _Canvas:
@@ -44,17 +81,15 @@ class _Canvas:
                     row[x + 1] = ("", style)
             x += width
 
-    def line(self, x0: int, y0: int, x1: int, y1: int, style: str) -> None:
-        steps = max(abs(x1 - x0), abs(y1 - y0), 1)
-        points = [
-            (round(x0 + (x1 - x0) * i / steps), round(y0 + (y1 - y0) * i / steps))
-            for i in range(steps + 1)
-        ]
-        for (xa, ya), (xb, yb) in zip(points, points[1:], strict=False):
-            dy = yb - ya
-            char = "─" if dy == 0 else "│" if xb == xa else "╲" if dy > 0 else "╱"
-            self.put(xb, yb, char, style)
-        self.put(points[0][0], points[0][1], "─" if y0 == y1 else "·", style)
+    def join(self, x: int, lefts: set, rights: set, style: str, hot=frozenset()) -> None:
+        """A vertical line at column x joining rows that come in from the left and leave right."""
+        rows = lefts | rights
+        if not rows:
+            return
+        top, bottom = min(rows), max(rows)
+        for y in range(top, bottom + 1):
+            key = (y > top, y < bottom, y in lefts, y in rights)
+            self.put(x, y, JOINS[key], HOT if y in hot else style)
 
     def markup(self) -> str:
         lines = []
@@ -77,203 +112,448 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - cell_len(text), 0)
 
 
-def draw(session, step, width: int = 78) -> str:
-    """The diagram for `step` in about `width` columns, with the values the learner knows so far."""
-    if isinstance(session.lesson, GraphLesson):
-        return draw_graph(session, step, width)
-    return draw_network(session, step, width)
+def wrap(text: str, width: int) -> list[str]:
+    """Words (or, in Chinese, characters) in lines of at most `width` cells."""
+    lines, line = [], ""
+    spaced = " " in text
+    for word in text.split(" ") if spaced else list(text):
+        joined = f"{line} {word}" if line and spaced else line + word
+        if line and cell_len(joined) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    return [*lines, line] if line else lines
 
 
-GRAPH_NODE = 15
+@dataclass
+class Node:
+    key: object  # which unit of its column
+    rows: list[str]  # as shown now ("?" for what is not known yet)
+    final: list[str]  # as they will be: the widths never jump as values arrive
+    block: list[tuple[str, object]] = field(default_factory=list)  # (label, edge or None)
+    style: str = NODE_STYLE
+
+    @property
+    def size(self) -> int:
+        return max(len(self.rows), len(self.block))
+
+    def receive(self, top: int) -> int:
+        """The row where the block enters the node: its middle, with room for the node's rows."""
+        return top + min((self.size - 1) // 2, self.size - len(self.rows))
 
 
-def draw_graph(session, step, width: int = 78) -> str:
-    """A chain-rule graph: inputs on the left, the output on the right, one column per depth."""
-    lesson = session.lesson
-    by_id = {s.id: s for s in session.all_steps}
-    inputs = [n for n, _ in lesson.inputs]
-    parents = {node.name: node.parents for node in lesson.nodes}
-    depth: dict[str, int] = dict.fromkeys(inputs, 0)
-    for node in lesson.nodes:
-        depth[node.name] = 1 + max(depth[p] for p in node.parents) if node.parents else 0
-    columns: list[list[str]] = [[] for _ in range(max(depth.values()) + 1)]
-    for name in [*inputs, *(n.name for n in lesson.nodes)]:
-        columns[depth[name]].append(name)
+@dataclass
+class Column:
+    """One layer (or depth) of the picture and where its parts go on the canvas."""
 
-    def known(step_id: str) -> str | None:
-        found = by_id.get(step_id)
-        return found.shown if found and session.known(found) else None
+    key: int
+    title: str
+    nodes: list[Node]
+    bare: bool = False  # nodes only, without their blocks (the focused view's other layer)
+    x: int = 0
+    tops: list[int] = field(default_factory=list)
+    in_rows: dict = field(default_factory=dict)  # rows that take a value from a bus: their edge
+    out_rows: list[int] = field(default_factory=list)  # rows that hand a value on to a bus
 
-    def value(name: str) -> str:
-        if name in inputs:
-            return given(dict(lesson.inputs)[name]).strip("()")
-        return known(f"values.{name}") or "?"
+    @property
+    def node_w(self) -> int:
+        return max(cell_len(r) for n in self.nodes for r in n.final) + 2
 
-    backward = step.phase == "chain"
-    height = max(len(c) for c in columns) * 3 - 1
-    tops = {}
-    for column in columns:
-        offset = 1 + (height - (len(column) * 3 - 1)) // 2
-        for i, name in enumerate(column):
-            tops[name] = offset + 3 * i
-    gap = min(max((width - GRAPH_NODE * len(columns)) // max(len(columns) - 1, 1), 6), 18)
-    starts = [i * (GRAPH_NODE + gap) for i in range(len(columns))]
-    canvas = _Canvas(starts[-1] + GRAPH_NODE, height + 1)
-    for x, column in zip(starts, columns, strict=True):
-        canvas.put(x, 0, t("diagram.inputs") if column and column[0] in inputs else "", MUTED)
+    @property
+    def label_w(self) -> int:
+        return max([0, *(cell_len(label) for n in self.nodes for label, _ in n.block)])
 
-    used = set(step.edges)
-    edges = [(p, child) for child, ps in parents.items() for p in ps]
-    edges.sort(key=lambda e: e in used)
-    for parent, child in edges:
-        style = HOT if (parent, child) in used else EDGE
-        x_from = starts[depth[parent]] + GRAPH_NODE
-        y_from = tops[parent]
-        x_to = starts[depth[child]] - 1
-        y_to = tops[child] + min(parents[child].index(parent), 1)
-        label = "" if step.phase == "values" else (known(f"local.{child}.{parent}") or "?")
-        label_x = x_to - len(label)
-        canvas.line(x_from + 1, y_from, label_x - 2, y_to, style)
-        if label:
-            canvas.put(label_x - 1, y_to, " " + label, HOT if style == HOT else "")
-        canvas.put(
-            x_from if backward else x_to,
-            y_from if backward else y_to,
-            "◂" if backward else "▸",
-            style,
-        )
+    @property
+    def has_blocks(self) -> bool:
+        return not self.bare and self.label_w > 0
 
-    out = lesson.output
-    for name, top in tops.items():
-        rows = [f"{name} = {value(name)}"]
-        if backward:
-            grad = "1" if name == out else known(f"chain.{name}") or "?"
-            rows.append(f"∂{out}/∂{name} = {grad}")
-        elif name == out:
-            rows.append(t("diagram.the_output"))
-        current = name == step.node
-        for i, text in enumerate(rows):
-            canvas.put(
-                starts[depth[name]],
-                top + i,
-                _pad(text, GRAPH_NODE),
-                CURRENT if current else NODE_STYLE,
+    spacing: int = 1  # blank rows between two nodes
+
+    @property
+    def height(self) -> int:
+        return sum(n.size for n in self.nodes) + (len(self.nodes) - 1) * self.spacing
+
+    @property
+    def width(self) -> int:
+        return self.node_w + (self.label_w + 6 if self.has_blocks else 0)
+
+    def place(self, x: int, top: int, backward: bool, out_index: int) -> None:
+        """Put the column at x, its first node at row `top`, and note the rows its buses use."""
+        self.x = x
+        self.tops, self.in_rows, self.out_rows = [], {}, []
+        y = top
+        for node in self.nodes:
+            self.tops.append(y)
+            self.in_rows.update(
+                {y + i: edge for i, (_, edge) in enumerate(node.block) if edge is not None}
             )
-    return canvas.markup().rstrip("\n") + f"\n[{MUTED}]{t('diagram.' + step.phase)}[/]"
+            index = min(out_index, len(node.rows) - 1)
+            self.out_rows.append(node.receive(y) + index)
+            y += node.size + self.spacing
+
+    def spread(self, height: int, avoid: set[int]) -> None:
+        """One-row nodes (the inputs) spread over the height, on rows where no edge leaves the
+        bus, so an input never seems to feed the edge on its row."""
+        n = len(self.nodes)
+        ideal = [1 + round((height - 1) * (i + 0.5) / n) for i in range(n)]
+        chosen: list[int] = []
+        for i, want in enumerate(ideal):
+            first = chosen[-1] + 1 if chosen else 1
+            last = max(height - (n - 1 - i), first)  # a row left for each one still to place
+            chosen.append(min(range(first, last + 1), key=lambda y: (y in avoid, abs(y - want))))
+        self.tops, self.out_rows = chosen, list(chosen)
+
+    @property
+    def node_x(self) -> int:
+        return self.x + (self.label_w + 6 if self.has_blocks and not self.backward else 0)
+
+    backward = False
 
 
-def draw_network(session, step, width: int = 78) -> str:
-    lesson = session.lesson
-    by_id = {s.id: s for s in session.all_steps}
-    sample = step.sample or len(lesson.samples)
-    backward = step.phase in BACKWARD_PHASES
+class Picture:
+    """A lesson drawn at one step: columns of nodes with their blocks, joined by buses."""
 
-    def value(step_id: str) -> str:
-        known = by_id.get(step_id)
-        if known is None or not session.known(known):
+    def __init__(self, session, step):
+        self.session = session
+        self.step = step
+        self.lesson = session.lesson
+        self.by_id = {s.id: s for s in session.all_steps}
+        self.view = VIEWS.get(step.phase, "forward")
+        self.used = set(step.edges)
+
+    def value(self, step_id: str, final: bool = False) -> str:
+        """A step's value as shown, "?" while unknown; `final`: as it will be (widths only)."""
+        found = self.by_id.get(step_id)
+        if found is None:
             return "?"
-        return known.shown
+        return found.shown if final or self.session.known(found) else "?"
 
-    widths = [layer.width for layer in lesson.layers]
-    fan_in = [len(layer.weights[0]) for layer in lesson.layers]
-    height = max(2, *fan_in, *widths)  # a neuron has one row for each incoming edge
-    counts = [len(lesson.inputs), *widths]
-    column_height = [n * (height + 1) - 1 for n in counts]
-    total_height = max(column_height)
-    tops = [
-        [1 + (total_height - h) // 2 + i * (height + 1) for i in range(n)]
-        for n, h in zip(counts, column_height, strict=True)
-    ]
+    # What each kind of picture defines.
+    def everything(self) -> tuple: ...
+    def focus(self) -> tuple | None: ...
+    def caption(self) -> str: ...
+    def column(self, key: int, only=None, bare: bool = False) -> Column: ...
 
-    x_values = lesson.samples[sample - 1].x
-    inputs = [
-        f"{name_with_subscript(n)} {given(v).strip('()')}"
-        for n, v in zip(lesson.inputs, x_values, strict=True)
-    ]
-    input_width = max(6, *(cell_len(text) for text in inputs))
-    fixed = input_width + NODE * len(widths) + TARGET + 2
-    gap = min(max((width - fixed) // len(widths), MIN_GAP), MAX_GAP)
-    starts = [0]
-    for i in range(len(widths)):
-        starts.append(starts[-1] + (input_width if i == 0 else NODE) + gap)
-    target_x = starts[-1] + NODE + 2
-    canvas = _Canvas(target_x + TARGET, total_height + 1)
+    out_index = 1  # which node row hands its value on
 
-    last = len(widths)
-    titles = [
-        t("diagram.inputs"),
-        *[
-            t("diagram.output") if i == last else t("diagram.layer", n=i)
-            for i in range(1, last + 1)
-        ],
-    ]
-    for x, title in zip(starts, titles, strict=True):
-        canvas.put(x, 0, title, MUTED)
-    canvas.put(target_x, 0, "∂l/∂y" if backward else t("diagram.target"), MUTED)
+    # --- layout and drawing ---
 
-    # Edges first, the step's own edges last so they sit on top.
-    used = set(step.edges)
-    edges = [
-        (layer, j, k)
-        for layer in range(1, last + 1)
-        for j in range(1, widths[layer - 1] + 1)
-        for k in range(1, fan_in[layer - 1] + 1)
-    ]
-    edges.sort(key=lambda e: e in used)
-    for layer, j, k in edges:
-        style = HOT if (layer, j, k) in used else EDGE
-        label = given(lesson.layers[layer - 1].weights[j - 1][k - 1]).strip("()")
-        x_from = starts[layer - 1] + (input_width if layer == 1 else NODE)
-        y_from = tops[layer - 1][k - 1] + (0 if layer == 1 else 1)
-        x_to, y_to = starts[layer] - 1, tops[layer][j - 1] + (k - 1)
-        label_x = x_to - len(label)
-        canvas.line(x_from + 1, y_from, label_x - 2, y_to, style)
-        canvas.put(label_x - 1, y_to, " " + label, "bold $accent" if style == HOT else "")
+    def render(self, keys: list[int], only=None) -> tuple[str, int, int]:
+        """(markup, width, height) of the given columns; `only`: just that node of the current
+        column, and the others bare (the focused view)."""
+        backward = self.view == "backward"
+        columns = [self.column(k, only, bare=only is not None) for k in keys]
+        for column in columns:
+            column.backward = backward
+        x = 0
+        for column in columns:
+            column.x = x
+            x = column.x + column.width + GAP
+        tallest = max(c.height for c in columns)
+        for height in range(tallest, tallest + 3):  # a row or two more, if that avoids a clash
+            if self.settle(columns, height, backward) == 0:
+                break
+        else:  # no height was clear of clashes: the fewest, at the smallest height
+            height = tallest
+            self.settle(columns, height, backward)
+        if not backward and len(columns) > 1 and all(n.size == 1 for n in columns[0].nodes):
+            columns[0].spread(height, set(columns[1].in_rows))
+        width = x - GAP + self.margin(columns[-1])
+        canvas = _Canvas(width + 2, height + 1)
+        for before, after in zip(columns, columns[1:], strict=False):
+            self.bus(canvas, before, after, backward)
+        for column in columns:
+            self.draw_column(canvas, column, backward)
+        return canvas.markup().rstrip("\n"), width, height + 1
+
+    def margin(self, last: Column) -> int:
+        """Room after the last column (the targets, in a network's forward view)."""
+        return 0
+
+    def settle(self, columns: list[Column], height: int, backward: bool) -> int:
+        """Place each column within its slack (its nodes spread out if that helps) so that a row
+        handing a value to a bus is never a row taking one from it: else a source would seem to
+        feed the edge on its row. The columns form a chain, so the best placement of them all
+        is found column by column (dynamic programming). Returns how many such rows are left."""
+        placements = []  # per column: (spacing, top, rows it takes from a bus, rows it hands on)
+        for column in columns:
+            found = []
+            for spacing in (1, 2, 3):
+                column.spacing = spacing
+                slack = height - column.height
+                if slack < 0 or (spacing > 1 and len(column.nodes) < 2):
+                    break
+                for top in range(1, slack + 2):
+                    column.place(column.x, top, backward, self.out_index)
+                    cost = spacing - 1 + abs(top - 1 - slack // 2) / 10  # compact, centred
+                    found.append((spacing, top, frozenset(column.in_rows),
+                                  frozenset(column.out_rows), cost))  # fmt: skip
+            placements.append(found)
+
+        def clash(left, right) -> int:  # a row of one column's bus use on the other's
+            return len(left[2] & right[3]) if backward else len(left[3] & right[2])
+
+        best = [(p[4], [p]) for p in placements[0]]
+        for found in placements[1:]:
+            best = [
+                min(((cost + 100 * clash(path[-1], p) + p[4], [*path, p]) for cost, path in best),
+                    key=lambda item: item[0])
+                for p in found
+            ]  # fmt: skip
+        _, path = min(best, key=lambda item: item[0])
+        for column, (spacing, top, *_) in zip(columns, path, strict=True):
+            column.spacing = spacing
+            column.place(column.x, top, backward, self.out_index)
+        return sum(clash(a, b) for a, b in zip(path, path[1:], strict=False))
+
+    def bus(self, canvas: _Canvas, before: Column, after: Column, backward: bool) -> None:
+        """The bus between two columns: what the one hands on, to every row of the other that
+        takes it (forward: into the blocks on the right; backward: into those on the left)."""
+        bus_x = after.x - 2
         if backward:
-            canvas.put(x_from, y_from, "◂", style)
+            lefts, rights = set(before.in_rows), set(after.out_rows)
         else:
-            canvas.put(x_to, y_to, "▸", style)
+            lefts, rights = set(before.out_rows), set(after.in_rows)
+        if not lefts or not rights:
+            return  # nothing flows here (δ into the inputs; a graph's bare column)
+        rows = {**before.in_rows, **after.in_rows}
+        hot = {y for y, edge in rows.items() if edge in self.used}
+        for y in lefts:  # a block's row runs into the bus unbroken; a node's row, after a space
+            stub = "──" if backward else "─"
+            canvas.put(bus_x - len(stub), y, stub, HOT if y in hot else EDGE)
+        for y in rights:
+            stub = "─" if backward else "──"
+            canvas.put(bus_x + 1, y, stub, HOT if y in hot else EDGE)
+        canvas.join(bus_x, lefts, rights, EDGE)
 
-    for text, top in zip(inputs, tops[0], strict=True):
-        canvas.put(0, top, _pad(text, input_width), NODE_STYLE)
-
-    for layer in range(1, last + 1):
-        for j in range(1, widths[layer - 1] + 1):
-            base = f"s{sample}.forward.L{layer}.n{j}"
-            unit = sum(widths[: layer - 1]) + j
-            if backward:
-                phase = "output" if layer == last else "backward"
-                rows = [
-                    f"◁ σ' {value(f's{sample}.{phase}.L{layer}.n{j}.gain')}",
-                    f"δ{sub(unit)} {value(f's{sample}.{phase}.L{layer}.n{j}.dl_dz')}",
-                ]
-                if lesson.layers[layer - 1].activation == "softmax":
-                    rows[0] = "◁ softmax"
+    def draw_column(self, canvas: _Canvas, column: Column, backward: bool) -> None:
+        room = column.width + GAP - 1  # a title never runs into the next column's
+        title = column.title if cell_len(column.title) <= room else column.title.split(" (")[0]
+        canvas.put(column.x, 0, title, MUTED)
+        node_x = column.x if backward or not column.has_blocks else column.x + column.label_w + 6
+        label_x = column.x + column.node_w + 3 if backward else column.x
+        merge_x = label_x - 1 if backward else column.x + column.label_w + 4
+        for node, top in zip(column.nodes, column.tops, strict=True):
+            receive = node.receive(top) if node.block or not column.has_blocks else top
+            for i, text in enumerate(node.rows):
+                canvas.put(node_x, receive + i, _pad(f" {text} ", column.node_w), node.style)
+            if not column.has_blocks or not node.block:
+                continue
+            into, hot_rows = set(), set()
+            last = self.ends_here(column) if backward else False
+            for i, (label, edge) in enumerate(node.block):
+                bright = edge in self.used or self.bright_row(node, edge)
+                text = label.ljust(column.label_w) if backward else label.rjust(column.label_w)
+                lead = "─ " if edge is not None or backward else "  "  # a bias is not on the bus
+                tail = "" if last else " ─"
+                canvas.put(label_x, top + i, f"{lead}{text}{tail}", HOT if bright else EDGE)
+                into.add(top + i)
+                if bright:
+                    hot_rows.add(top + i)
+            if backward:  # the rows join and enter the node (the op-amp) from the right
+                canvas.join(merge_x, {receive}, into, EDGE, hot_rows)
+                canvas.put(merge_x - 1, receive, "◀", HOT if hot_rows else EDGE)
             else:
-                a_name = f"y{sub(j)}" if layer == last else f"a{sub(unit)}"
-                rows = [f"z{sub(unit)} {value(base + '.z')}", f"{a_name} {value(base + '.a')}"]
-            rows += [""] * (height - 2)
-            current = step.layer == layer and step.neuron == j
-            for i, text in enumerate(rows):
-                canvas.put(
-                    starts[layer],
-                    tops[layer][j - 1] + i,
-                    _pad(text, NODE),
-                    CURRENT if current else NODE_STYLE,
-                )
+                canvas.join(merge_x, into, {receive}, EDGE, hot_rows)
+                canvas.put(merge_x + 1, receive, "▶", HOT if hot_rows else EDGE)
+            self.after_node(canvas, column, node, node_x, receive)
 
-    targets = lesson.samples[sample - 1].target
-    for j, target in enumerate(targets, 1):
-        y = tops[last][j - 1]
-        if backward:
-            d = value(f"s{sample}.output.L{last}.n{j}.dl_dy")
-            text = (
-                f"◂ {d}"
-                if lesson.output.activation != "softmax"
-                else f"◂ ŷ{sub(j)} {given(target)}"
-            )
+    def ends_here(self, column: Column) -> bool:
+        """Whether the backward block's rows come in from outside (no bus after them)."""
+        return False
+
+    def bright_row(self, node: Node, edge) -> bool:
+        """A block row bright for the current step though it is no edge (a z step's bias)."""
+        return False
+
+    def after_node(self, canvas, column, node, node_x, receive) -> None:
+        """Anything drawn beside a node (a network's targets)."""
+
+
+class NetworkPicture(Picture):
+    def __init__(self, session, step):
+        super().__init__(session, step)
+        self.n = step.sample or len(self.lesson.samples)
+        self.widths = [layer.width for layer in self.lesson.layers]
+        self.first = [sum(self.widths[:i]) for i in range(len(self.widths))]
+        self.last = len(self.widths)
+        self.out_index = 0 if self.view == "gradient" else 1  # a, under z (or first: a over δ)
+
+    def everything(self) -> list[int]:
+        inputs = [] if self.view == "backward" else [0]  # δ does not flow into the inputs
+        return [*inputs, *range(1, self.last + 1)]
+
+    def focus(self):
+        """The current neuron's layer and the one it draws on (forward) or feeds (backward)."""
+        layer = self.step.layer
+        if not layer:
+            return None
+        if self.view == "backward":
+            return ([layer] if layer == self.last else [layer, layer + 1]), self.step.neuron
+        return [layer - 1, layer], self.step.neuron
+
+    def caption(self) -> str:
+        return t(f"diagram.{self.view}")
+
+    def margin(self, last: Column) -> int:
+        return 12 if self.view == "forward" and last.key == self.last else 0
+
+    # --- names and values ---
+
+    def unit(self, layer: int, j: int) -> int:
+        return self.first[layer - 1] + j
+
+    def a_name(self, layer: int, j: int) -> str:
+        if layer == 0:
+            return name_with_subscript(self.lesson.inputs[j - 1])
+        return f"y{sub(j)}" if layer == self.last else f"a{sub(self.unit(layer, j))}"
+
+    def step_id(self, layer: int, j: int, what: str) -> str:
+        phase = {"z": "forward", "a": "forward", "dl_dy": "output"}.get(what)
+        phase = phase or ("output" if layer == self.last else "backward")
+        return f"s{self.n}.{phase}.L{layer}.n{j}.{what}"
+
+    def node_rows(self, layer: int, j: int, final: bool = False) -> list[str]:
+        if layer == 0:
+            return [
+                f"{self.a_name(0, j)} {given(self.lesson.samples[self.n - 1].x[j - 1]).strip('()')}"
+            ]  # noqa: E501
+        unit = self.unit(layer, j)
+        delta = f"δ{sub(unit)} {self.value(self.step_id(layer, j, 'dl_dz'), final)}"
+        a = f"{self.a_name(layer, j)} {self.value(self.step_id(layer, j, 'a'), final)}"
+        if self.view == "backward":
+            activation = self.lesson.layers[layer - 1].activation
+            gain = self.value(self.step_id(layer, j, "gain"), final)
+            name = derivative_name(activation)
+            return ["◁ softmax" if activation == "softmax" else f"◁ {name} {gain}", delta]
+        if self.view == "gradient":
+            return [a, delta]
+        return [f"z{sub(unit)} {self.value(self.step_id(layer, j, 'z'), final)}", a]
+
+    def block(self, layer: int, j: int) -> list[tuple[str, tuple | None]]:
+        """A node's block: (label, the edge it stands for, or None for the bias or ∂l/∂y)."""
+        if layer == 0:
+            return []
+        spec = self.lesson.layers[layer - 1]
+        if self.view != "backward":
+            rows = [
+                (f"{given(w).strip('()')}·{self.a_name(layer - 1, k)}", (layer, j, k))
+                for k, w in enumerate(spec.weights[j - 1], 1)
+            ]
+            bias = given(spec.biases[j - 1]).strip("()")
+            return [*rows, (f"+b{sub(self.unit(layer, j))} {bias}", None)]
+        y = self.a_name(layer, j)
+        if layer == self.last:
+            if spec.activation == "softmax":
+                return [(f"{y} − ŷ{sub(j)}", None)]
+            return [(f"∂l/∂{y} {self.value(self.step_id(layer, j, 'dl_dy'))}", None)]
+        return [
+            (f"{given(row[j - 1]).strip('()')}·δ{sub(self.unit(layer + 1, k))}", (layer + 1, k, j))
+            for k, row in enumerate(self.lesson.layers[layer].weights, 1)
+        ]
+
+    def column(self, key: int, only=None, bare: bool = False) -> Column:
+        focus = self.step.layer
+        units = range(1, (len(self.lesson.inputs) if key == 0 else self.widths[key - 1]) + 1)
+        if only is not None and key == focus:
+            units, bare = [only], False
+        hot = self.hot_nodes()
+        nodes = []
+        for j in units:
+            current = key == focus and self.step.neuron == j
+            style = CURRENT if current else HOT if (key, j) in hot else NODE_STYLE
+            block = [] if bare else self.block(key, j)
+            rows, final = self.node_rows(key, j), self.node_rows(key, j, final=True)
+            nodes.append(Node(j, rows, final, block, style))
+        if key == 0:
+            title = t("diagram.inputs")
         else:
-            text = f"ŷ{sub(j)} {given(target)}"
-        canvas.put(target_x - 1, y, " " + text, MUTED if not backward else "")
-    caption = t("diagram.backward") if backward else t("diagram.forward")
-    return canvas.markup().rstrip("\n") + f"\n[{MUTED}]{caption}[/]"
+            name = t("diagram.output") if key == self.last else t("diagram.layer", n=key)
+            title = f"{name} ({self.lesson.layers[key - 1].activation})"
+        return Column(key, title, nodes, bare=bare)
+
+    def hot_nodes(self) -> set[tuple[int, int]]:
+        """The nodes at the other end of the current step's edges: (layer, unit in layer)."""
+        if self.view == "backward":
+            return {(layer, j) for layer, j, _ in self.used}
+        return {(layer - 1, k) for layer, _, k in self.used}
+
+    def ends_here(self, column: Column) -> bool:
+        return column.key == self.last  # ∂l/∂y comes in from outside: no bus after it
+
+    def bright_row(self, node: Node, edge) -> bool:
+        current = node.style == CURRENT
+        return edge is None and current and self.step.kind == "z"  # the bias of this z
+
+    def after_node(self, canvas, column, node, node_x, receive) -> None:
+        if column.key == self.last and self.view == "forward":
+            target = given(self.lesson.samples[self.n - 1].target[node.key - 1]).strip("()")
+            canvas.put(node_x + column.node_w + 2, receive + 1, f"ŷ{sub(node.key)} {target}", MUTED)
+
+
+class GraphPicture(Picture):
+    """A chain-rule graph: inputs on the left, the output on the right, one column per depth."""
+
+    def __init__(self, session, step):
+        super().__init__(session, step)
+        lesson = self.lesson
+        self.inputs = dict(lesson.inputs)
+        self.parents = {node.name: node.parents for node in lesson.nodes}
+        self.exprs = {node.name: node.expr for node in lesson.nodes}
+        self.children = {name: [n for n, ps in self.parents.items() if name in ps]
+                         for name in [*self.inputs, *self.parents]}  # fmt: skip
+        depth = dict.fromkeys(self.inputs, 0)
+        for node in lesson.nodes:
+            depth[node.name] = 1 + max((depth[p] for p in node.parents), default=-1)
+        self.depth = depth
+        self.out_index = 1 if self.view == "backward" else 0
+
+    def everything(self) -> list[int]:
+        return list(range(max(self.depth.values()) + 1))
+
+    def focus(self):
+        """The current node's column and the one it draws on (forward) or feeds (backward)."""
+        node = self.step.node
+        if not node:
+            return None
+        depth = self.depth[node]
+        deepest = max(self.depth.values())
+        if self.view == "backward":
+            return [depth, *([depth + 1] if depth < deepest else [])], node
+        return [*([depth - 1] if depth else []), depth], node
+
+    def caption(self) -> str:
+        return t(f"diagram.{self.step.phase}")
+
+    def node_rows(self, name: str, final: bool = False) -> list[str]:
+        if name in self.inputs:
+            first = f"{name} = {given(self.inputs[name]).strip('()')}"
+        else:
+            first = f"{name} = {self.value(f'values.{name}', final)}"
+        out = self.lesson.output
+        if self.view == "backward":
+            grad = "1" if name == out else self.value(f"chain.{name}", final)
+            return [first, f"∂{out}/∂{name} = {grad}"]
+        return [first] if name in self.inputs else [first, f"= {self.exprs[name]}"]
+
+    def block(self, name: str) -> list[tuple[str, tuple]]:
+        if self.view == "backward":
+            return [(f"∂{c}/∂{name} {self.value(f'local.{c}.{name}')}", (name, c))
+                    for c in self.children[name]]  # fmt: skip
+        if self.step.phase == "values":
+            return [(p, (p, name)) for p in self.parents.get(name, ())]
+        return [(f"∂{name}/∂{p} {self.value(f'local.{name}.{p}')}", (p, name))
+                for p in self.parents.get(name, ())]  # fmt: skip
+
+    def column(self, key: int, only=None, bare: bool = False) -> Column:
+        names = [n for n, d in self.depth.items() if d == key]
+        if only in names:
+            names, bare = [only], False
+        hot = {p for p, _ in self.used} if self.view != "backward" else {c for _, c in self.used}
+        nodes = []
+        for name in names:
+            style = CURRENT if name == self.step.node else HOT if name in hot else NODE_STYLE
+            block = [] if bare else self.block(name)
+            nodes.append(Node(name, self.node_rows(name), self.node_rows(name, True), block, style))
+        return Column(key, t("diagram.inputs") if key == 0 else "", nodes, bare=bare)

@@ -15,7 +15,16 @@ from bptui.glossary import rule_hint
 from bptui.i18n import t
 from bptui.lesson import Lesson
 from bptui.model import Operand, Step
-from bptui.notation import agrees, name_with_subscript, pair, read_shown, shown_at, sub, sup
+from bptui.notation import (
+    agrees,
+    derivative_name,
+    name_with_subscript,
+    pair,
+    read_shown,
+    shown_at,
+    sub,
+    sup,
+)
 from bptui.precision import settle
 
 FORMULAS = {"sigmoid": "σ({z})", "tanh": "tanh({z})", "relu": "max(0, {z})", "linear": "{z}"}
@@ -76,7 +85,9 @@ class NetworkSteps:
         return "b" + sub(self.unit(layer, j))
 
     def gain_symbol(self, layer: int, j: int) -> str:
-        return f"σ'({self.z(layer, j)})"
+        """The op-amp's gain, written with the layer's own activation: σ'(z₁), tanh'(z₃)."""
+        activation = self.lesson.layers[layer - 1].activation
+        return f"{derivative_name(activation)}({self.z(layer, j)})"
 
     def where(self, layer: int, j: int) -> str:
         return t("where_output" if self.is_output(layer) else "where", j=j, layer=layer)
@@ -267,7 +278,8 @@ class NetworkSteps:
             self.id(layer, j, "gain"), self.gain_symbol(layer, j),
             GAIN_FORMULAS[activation].format(a=a_sym, z=z_sym), f"{activation}_gain", operands,
             float(lt.gain[j - 1]),
-            t("asks.gain", z=z_sym, where=self.where(layer, j), activation=activation),
+            t("asks.gain", gain=self.gain_symbol(layer, j), where=self.where(layer, j),
+              activation=activation),
             context=context, layer=layer, neuron=j, note=t("note.gain"),
         )  # fmt: skip
 
@@ -296,7 +308,11 @@ class NetworkSteps:
                 self.weighted_sum(s.layers[layer - 1], layer, j)
                 total = self.ref(self.id(layer, j, "sum"), f"∂l/∂{self.a(layer, j)}", "input")
                 self.op_amp(
-                    s.layers[layer - 1], layer, j, total, t("note.case2", z=self.z(layer, j))
+                    s.layers[layer - 1],
+                    layer,
+                    j,
+                    total,
+                    t("note.case2", z=self.z(layer, j), gain=self.gain_symbol(layer, j)),
                 )
 
     def weighted_sum(self, lt: engine.LayerTrace, layer: int, j: int) -> None:

@@ -25,6 +25,14 @@ def sup(index: int | str) -> str:
     return str(index).translate(_SUPERSCRIPTS)
 
 
+DERIVATIVES = {"sigmoid": "σ'", "tanh": "tanh'", "relu": "relu'", "linear": "linear'"}
+
+
+def derivative_name(activation: str) -> str:
+    """How an activation's derivative is written: σ', tanh', relu' (the op-amp's gain)."""
+    return DERIVATIVES.get(activation, f"{activation}'")
+
+
 def pair(j: int, k: int) -> str:
     """A weight's two indices as a subscript; a comma keeps w₁₂,₃ unambiguous past 9."""
     return sub(j) + ("," if j > 9 or k > 9 else "") + sub(k)

@@ -179,3 +179,30 @@ def test_chain_rule_graph_lesson(snap_compare):
 
     app = TutorApp(load("02-chain-rule-case-2"), cursor_blink=False)
     assert snap_compare(app, terminal_size=(100, 30), run_before=run)
+
+
+def lesson_at(name: str, which: str):
+    """run_before: the lesson at its first forward or first backward step, the steps before it
+    revealed (the values a learner would have)."""
+    from .test_diagram import first_steps
+
+    step_id = first_steps(load(name)).get(which)
+
+    async def run(pilot):
+        await reveal_until(step_id)(pilot)
+
+    return step_id, run
+
+
+SHIPPED = [p.stem for p in sorted((Path(__file__).parent.parent / "lessons").glob("*.toml"))]
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+@pytest.mark.parametrize("which", ["first forward step", "first backward step"])
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_lesson_drawn(snap_compare, name, which, size):
+    step_id, run = lesson_at(name, which)
+    if step_id is None:
+        pytest.skip(f"{name} asks no {which.split()[1]} step")
+    app = TutorApp(load(name), cursor_blink=False)
+    assert snap_compare(app, terminal_size=size, run_before=run)

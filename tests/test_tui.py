@@ -385,3 +385,29 @@ async def test_keys_typed_right_after_enter_belong_to_the_next_answer():
         assert records["s1.forward.L1.n1.z"].answers == ["4"]
         assert records["s1.forward.L1.n1.a"].answers == ["0.98"]
         assert screen.session.position == 2
+
+
+async def test_escape_goes_back_to_the_picker_which_shows_the_progress_made():
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        options = picker.query_one("#lessons", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        lecture = next(i for i, path in enumerate(ids) if "lecture-example" in path)
+        options.highlighted = lecture
+        await pilot.press("enter")
+        await ready(pilot)
+        await answer(pilot, "4")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is picker
+        assert "1/67 done" in str(options.get_option_at_index(lecture).prompt)
+
+
+async def test_escape_does_nothing_when_the_lesson_was_opened_directly():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("escape")
+        assert app.screen is screen

@@ -21,6 +21,8 @@ from bptui.lesson import Lesson
 from bptui.tui import texts
 from bptui.tui.chrome import MIN_WIDTH, TutorScreen, footer
 
+DIAGRAM_LEAVES = 16  # rows left to the top bar, the card, the feedback, the box and the key bar
+
 
 class AnswerBox(Input):
     """The answer box. Enter takes what is typed at that very key, so keys typed right after it
@@ -65,8 +67,10 @@ class LessonScreen(TutorScreen):
         Binding("f6", "next", "Next", id="next"),
         Binding("f8", "summary", "Summary", id="summary", show=False),  # in the help; fits 80 cols
         Binding("ctrl+r", "restart", "Restart", id="restart"),
+        Binding("escape", "leave", "Lessons", id="leave"),
         Binding("pageup", "scroll_card(-1)", show=False),
         Binding("pagedown", "scroll_card(1)", show=False),
+        Binding("f7", "whole_network", "Network", id="network", show=False),  # in the help
     ]
 
     def __init__(
@@ -84,6 +88,7 @@ class LessonScreen(TutorScreen):
         self.autoplay_timer = None
         self.paused = False
         self.pending: list[str] = []  # answers entered before the steps were ready, in order
+        self.full_diagram = False  # F7: the whole network even where it does not fit
 
     def compose(self) -> ComposeResult:
         yield Static(self.topbar(), id="topbar")
@@ -160,7 +165,9 @@ class LessonScreen(TutorScreen):
         self.query_one("#topbar", Static).update(self.topbar())
         self.add_class("drawn")  # the diagram is hidden until there is something to draw
         width = max(self.app.size.width - 2, MIN_WIDTH - 4)  # the box spans the screen
-        self.query_one("#diagram", Static).update(draw(session, step, width))
+        rows = max(self.app.size.height - DIAGRAM_LEAVES, 5)  # the card keeps its room
+        picture = draw(session, step, width, rows, full=self.full_diagram)
+        self.query_one("#diagram", Static).update(picture)
         self.query_one("#card", Static).update(texts.card(session))
         self.query_one("#feedback", Static).update(self.feedback)
         self.query_one("#answer", Input).placeholder = texts.placeholder(session)
@@ -294,6 +301,21 @@ class LessonScreen(TutorScreen):
             box.focus()
 
     # --- actions ---
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "leave":  # only when there is a picker to go back to
+            return len(self.app.screen_stack) > 1
+        return True
+
+    def action_leave(self) -> None:
+        """Back to the lesson picker, which shows the progress just made."""
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_whole_network(self) -> None:
+        """F7: the whole network, or the focused view of the current neuron, in turn."""
+        self.full_diagram = not self.full_diagram
+        self.show()
 
     def action_scroll_card(self, direction: int) -> None:
         """PgUp/PgDn scroll the step card, which a small terminal cannot show whole."""

@@ -34,12 +34,15 @@ and it costs no try. A known mistake is named, and for a sum, the term that is o
   ctrl+p    jump to any step
   F8        the summary: your score per phase, and every step that went wrong
   PgUp/PgDn scroll the step card
+  F7        the whole network, or just the current neuron (when it does not all fit)
   ctrl+r    twice: start the lesson from scratch
+  Escape    back to the lesson list (when the lesson was opened from it)
   F1        this help          ctrl+q   quit (your progress is saved after every answer)
 
-[b]The picture[/]  Forward: neurons show z and a = σ(z) once you know them; weights sit on the
-edges. Backward: the network runs in reverse and each neuron becomes an op-amp ◁ with gain
-σ'(z); its output δ = ∂l/∂z flows back along the same edges, times the same weights.
+[b]The picture[/]  Forward: each neuron is a node, z over a, filled in once you know them; the
+block before it lists its edges, each weight times its input ("2·a₁"), and its bias. Backward: the
+network runs in reverse: each neuron becomes an op-amp ◁ with gain f'(z), fed by the block after
+it: the weights out of it times the δ = ∂l/∂z coming back. The current step's edges are bright.
 
 Press Escape to close."""
 
@@ -64,11 +67,14 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
   ctrl+p    跳到任意一步
   F8        总结：各阶段的得分，以及每个出错的步骤
   PgUp/PgDn 滚动步骤卡片
+  F7        整个网络，或只看当前的神经元（放不下的时候）
   ctrl+r    按两次：本课从头开始
+  Escape    回到课程列表（从列表打开的课程）
   F1        本帮助          ctrl+q   退出（每次作答后进度都会保存）
 
-[b]图[/]  前向：知道 z 和 a = σ(z) 后，神经元上会显示它们；权重在边上。反向：网络反过来运行，
-每个神经元变成一个增益为 σ'(z) 的运算放大器 ◁；它的输出 δ = ∂l/∂z 沿同样的边、乘上同样的权重传回去。
+[b]图[/]  前向：每个神经元是一个节点，上面是 z，下面是 a，算出来后才显示；它前面的方块列出每条边的
+权重乘输入（"2·a₁"）和偏置。反向：网络反过来运行，每个神经元变成增益为 f'(z) 的 op-amp ◁，
+由它后面的方块送入：从它连出去的边上的权重乘传回来的 δ = ∂l/∂z。当前这一步用到的边会亮起来。
 
 按 Escape 关闭。"""
 
@@ -151,6 +157,8 @@ CATALOG["en"].update(
         "key.next": "Next",
         "key.summary": "Summary",
         "key.restart": "Restart",
+        "key.leave": "Lessons",
+        "key.network": "Network",
         "key.close": "Back to the lesson",
         "key.restart_lesson": "Restart the lesson",
         "key.close_help": "Close",
@@ -235,6 +243,8 @@ CATALOG["zh"].update(
         "key.next": "下一步",
         "key.summary": "总结",
         "key.restart": "重来",
+        "key.leave": "课程列表",
+        "key.network": "网络",
         "key.close": "回到课程",
         "key.restart_lesson": "重新开始本课",
         "key.close_help": "关闭",
