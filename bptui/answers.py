@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from bptui.expr import ExprError, calculate, normalize
 from bptui.i18n import t
+from bptui.mistakes import GENERIC
 from bptui.model import Step
 from bptui.notation import agrees, same_at, shown_at
 
@@ -35,9 +36,11 @@ class Verdict:
     mistake: str | None = None  # a glossary.MISTAKES key, when it matches a known mistake
     term: str = ""  # which term of a sum the mistake concerns
     error: str | None = None  # why the answer could not be read
-    coarse: int | None = None  # right to only this many places (fewer than asked): no try used
+    coarse: int | None = None  # right to only this many places (fewer than asked), or rounded
+    # the wrong way at the places asked (coarse == the step's places): no try used
     basis: str = "exact"  # right from: "exact", "screen" or "carried" numbers
     carried: tuple[tuple[str, str], ...] = ()  # (symbol, the learner's value) the answer used
+    also: tuple[str, ...] = ()  # another mistake that gives the very same number
 
     @property
     def invalid(self) -> bool:
@@ -109,15 +112,36 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
             if name == "carried" and blocked:
                 continue
             return Verdict(True, value, basis=name, carried=_carried(step, carried, name))
-    matches = [(abs(value - x), i, m) for i, (m, _, x) in enumerate(wrongs) if agrees(value, x, at)]
-    if matches:
-        _, _, mistake = min(matches, key=lambda match: match[:2])
-        return Verdict(False, value, mistake=mistake.name, term=mistake.term)
     given = typed_places(str(answer)) if not isinstance(answer, int | float) else None
-    coarse = given is not None and given < at and _says_something(value, given)
-    if coarse and any(math.isfinite(r) and same_at(value, r, given) for r in rights.values()):
+    finite = [r for r in rights.values() if math.isfinite(r)]
+    # Right to the places given, fewer than asked: said so, before any mistake that happens to
+    # look the same at the places asked (−1.000 for −0.9995 is right to 3 places, not "unchanged").
+    fewer = given is not None and given < at and _says_something(value, given)
+    if fewer and any(_rounds_to(value, r, given) for r in finite):
         return Verdict(False, value, coarse=given)
+    matches = [
+        (m.name in GENERIC, abs(value - x), i, m)
+        for i, (m, _, x) in enumerate(wrongs)
+        if agrees(value, x, at)
+    ]
+    if matches:
+        matches.sort(key=lambda match: match[:3])  # a specific mistake, the closest, the first
+        specific = matches[0]
+        closest = min(matches, key=lambda match: match[1:3])
+        # a slip of the whole value (×10, a sign) only when it is clearly the closer reading
+        generic, distance, _, best = closest if closest[1] < specific[1] / 2 else specific
+        also = [m.name for g, d, _, m in matches[1:]
+                if (g, d) <= (generic, distance + 1e-12) and m.name != best.name]  # fmt: skip
+        return Verdict(False, value, mistake=best.name, term=best.term, also=tuple(also[:1]))
+    if given == at and any(abs(value - r) < 10.0**-at * (1 + 1e-9) for r in finite):
+        return Verdict(False, value, coarse=at)  # the last place off by one: rounded, not cut off
     return Verdict(False, value)
+
+
+def _rounds_to(value: float, right: float, places: int) -> bool:
+    """Whether `value`, written with `places` decimals, is `right` rounded there (half up, or as
+    the float rounds: a learner's 6.3 and Python's 6.2 for 6.25 are both roundings of it)."""
+    return same_at(value, right, places) or abs(value - right) <= 0.5 * 10.0**-places * (1 + 1e-9)
 
 
 def _says_something(value: float, given: int) -> bool:

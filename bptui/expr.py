@@ -22,6 +22,7 @@ FUNCTIONS = {
     "exp": math.exp,
     "log": math.log,
     "ln": math.log,
+    "log10": math.log10,
     "sin": math.sin,
     "cos": math.cos,
     "tanh": math.tanh,
@@ -40,7 +41,20 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_σπ][A-Za-z_0-9]*)"
     r"|(?P<op>\*\*|[-+*/^()]))"
 )
-_REPLACEMENTS = {"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/"}
+_REPLACEMENTS = {
+    "−": "-",
+    "–": "-",
+    "×": "*",
+    "·": "*",
+    "⋅": "*",
+    "÷": "/",
+    "⁄": "/",
+    "½": "(1/2)",
+    "¼": "(1/4)",
+    "¾": "(3/4)",
+    "[": "(",
+    "]": ")",
+}  # as on the cards
 _SUPERSCRIPT = re.compile("[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789")
 CONSTANTS = {"e": math.e, "pi": math.pi, "π": math.pi}
@@ -140,6 +154,8 @@ class _Parser:
                 inner = self.expression(depth + 1)
                 self.close()
                 return ("call", text, inner)
+            if text in FUNCTIONS and self.at < len(self.tokens) and self.tokens[self.at][0] != "op":
+                return ("call", text, self.power(depth + 1))  # "ln 0.32", as the cards write it
             return ("name", text)
         if text == "(":
             inner = self.expression(depth + 1)
@@ -263,6 +279,7 @@ _CALL_RULES = {
     "exp": lambda u: _call("exp", u),
     "log": lambda u: _bin("/", _num(1), u),
     "ln": lambda u: _bin("/", _num(1), u),
+    "log10": lambda u: _bin("/", _num(1), _bin("*", _num(math.log(10)), u)),
     "sin": lambda u: _call("cos", u),
     "cos": lambda u: _neg(_call("sin", u)),
     "tanh": lambda u: _bin("-", _num(1), _bin("^", _call("tanh", u), _num(2))),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from bptui import expr
 from bptui.glossary import rule_hint
 from bptui.i18n import t
-from bptui.lesson import GraphLesson
+from bptui.lesson import SCAFFOLDS, GraphLesson
 from bptui.model import Operand, Step
 from bptui.notation import bracketed, shown_at
 from bptui.precision import settle
@@ -90,6 +90,9 @@ class GraphSteps:
     def named(self, name: str, role: str = "name", in_formula: bool = True) -> Operand:
         """An input (lesson data) or a node's value (an earlier step)."""
         key = name if role == "name" else None
+        if role == "name" and not in_formula and name not in self.inputs:
+            step = self.by_id[f"values.{name}"]  # in scope for a mistake: as it is shown
+            return Operand(name, step.value, role, key, None, step.places, in_formula)
         if name in self.inputs:
             return Operand(name, self.trace.values[name], role, key, in_formula=in_formula)
         return self.ref(f"values.{name}", name, role, key, in_formula)
@@ -102,7 +105,8 @@ class GraphSteps:
             id=step_id, phase=phase, kind=kind, form=kind, asks=asks, symbol=symbol,
             formula=expr.to_text(tree), value=float(value), rule=extra.pop("rule", "expression"),
             expression=tree, operands=tuple(operands), places=self.lesson.decimals,
-            asked=phase in self.lesson.ask, **extra,
+            asked=phase in self.lesson.ask and extra.pop("ask", True),
+            scaffold=harder(self.lesson.scaffold, extra.pop("floor", "numbers")), **extra,
         )  # fmt: skip
         step = settle(draft, self.lesson.decimals)
         if not step.hints:
@@ -111,19 +115,34 @@ class GraphSteps:
         self.by_id[step.id] = step
         return step
 
+    def scope(self, node, used: tuple[str, ...]) -> tuple[Operand, ...]:
+        """The other names defined before a node, for the mistake of using one in place of a
+        name in its formula."""
+        before = names(self.lesson)[: names(self.lesson).index(node.name)]
+        return tuple(self.named(n, in_formula=False) for n in before if n not in used)
+
     def value(self, node) -> None:
+        used = expr.names_in(node.tree)
         self.add("values", "value", f"values.{node.name}", node.name, node.tree,
                  self.trace.values[node.name], t("asks.value", name=node.name),
-                 [self.named(n) for n in expr.names_in(node.tree)], node=node.name,
+                 [self.named(n) for n in used], context=self.scope(node, used), node=node.name,
                  edges=tuple((p, node.name) for p in node.parents))  # fmt: skip
 
     def local(self, node, parent: str) -> None:
         tree = self.trace.local_trees[(node.name, parent)]
         operands = [self.named(n) for n in expr.names_in(tree)]
-        context = (self.named(node.name, "node_value", in_formula=False),)
+        others = [  # the derivative on the node's other edges, as it will be shown
+            Operand(f"∂{node.name}/∂{p}", self.trace.local[(node.name, p)], "local_other", p,
+                    places=self.lesson.decimals, in_formula=False)
+            for p in node.parents if p != parent
+        ]  # fmt: skip
+        used = expr.names_in(tree)
+        context = (self.named(node.name, "node_value", in_formula=False), *others,
+                   *self.scope(node, used))  # fmt: skip
         self.add("local", "local", f"local.{node.name}.{parent}", f"∂{node.name}/∂{parent}", tree,
                  self.trace.local[(node.name, parent)],
                  t("asks.local", node=node.name, parent=parent), operands, context=context,
+                 floor="blank",  # its formula is its answer: it is the learner's to find
                  node=node.name, edges=((parent, node.name),),
                  note=t("note.local", node=node.name, expr=node.expr, parent=parent))  # fmt: skip
 
@@ -160,6 +179,7 @@ class GraphSteps:
         step = self.add("chain", "chain", f"chain.{name}", f"∂{out}/∂{name}", tree,
                         self.trace.gradients[name], t("asks.chain", out=out, name=name), operands,
                         rule="chain", context=tuple(context), node=name, note=note,
+                        ask=self.trace.children[name] != (out,),  # else the local step, again
                         terms=tuple((p, " → ".join(path)) for p, path in enumerate(found, 1)),
                         edges=tuple((name, c) for c in self.trace.children[name]))  # fmt: skip
         self.finish_chain(step, shown_paths)
@@ -185,6 +205,11 @@ class GraphSteps:
         after = t("after.paths", paths="; ".join(lines)) if lines else ""
         done = replace(step, hints=(rule_hint("chain"), worked), after=after)
         self.steps[-1] = self.by_id[step.id] = done
+
+
+def harder(*levels: str) -> str:
+    """The scaffold level that gives the least of those given."""
+    return max(levels, key=SCAFFOLDS.index)
 
 
 def build_steps(lesson: GraphLesson, trace: GraphTrace | None = None) -> list[Step]:

@@ -28,6 +28,10 @@ NARRATION_KEYS = ("intro", *PHASES, *GRAPH_PHASES, "summary")
 LANGUAGES = ("en", "zh")
 MAX_NODES = 12
 
+# How much a step's card gives before the answer (each level needs more of the learner):
+# the formula with the numbers put in, the formula in symbols only, or only what is asked.
+SCAFFOLDS = ("numbers", "formula", "blank")
+
 MAX_BYTES = 64 * 1024
 MAX_INPUTS = 8
 MAX_WIDTH = 8
@@ -73,6 +77,7 @@ class LessonInfo:
 
     summary: str = ""
     decimals: int = DEFAULT_DECIMALS
+    scaffold: str = "numbers"  # how much each card gives: see SCAFFOLDS
     narration: dict = field(default_factory=dict)  # phase → text; "zh"/"en" → such a table
     source: str = "<lesson>"
     name: str = "lesson"
@@ -292,7 +297,8 @@ class _Validator:
         summary = self.string(top.get("summary", ""), "summary").strip()
         return {
             "title": title, "summary": summary, "decimals": decimals, "ask": ask,
-            "narration": narration, "source": self.source, "name": name, "text": self.text,
+            "scaffold": self.scaffold, "narration": narration, "source": self.source,
+            "name": name, "text": self.text,
         }  # fmt: skip
 
     def network(self, data: object) -> tuple[tuple[str, ...], tuple[Layer, ...]]:
@@ -374,7 +380,9 @@ class _Validator:
         decimals = display.get("decimals", DEFAULT_DECIMALS)
         if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
             raise self.fail("display.decimals", "must be a whole number from 0 to 6")
-        tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask",))
+        tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask", "scaffold"))
+        self.scaffold = self.choice(tutor.get("scaffold", "numbers"), "tutor.scaffold",
+                                    SCAFFOLDS, "scaffold")  # fmt: skip
         ask = tutor.get("ask", list(phases))
         if not isinstance(ask, list) or not ask:
             raise self.fail("tutor.ask", "must be a non-empty list of phases")

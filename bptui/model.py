@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bptui import expr
-from bptui.notation import bracketed, given, read_shown, same_at, shown_at
+from bptui.notation import bracketed, given, read_shown, rounded, same_at, shown_at
 
 WORLDS = ("exact", "screen", "carried")
 
@@ -31,6 +31,7 @@ class Operand:
     step: str | None = None  # the step that works it out; None: lesson data, used exactly
     places: int | None = None  # how that step shows it; None: exactly, as the lesson gives it
     in_formula: bool = True  # False: a number only a known mistake uses (the z behind an a)
+    hidden: bool = False  # a number the learner must know (∂z/∂b = 1): a symbol until answered
 
     @property
     def text(self) -> str:
@@ -55,6 +56,7 @@ class Values:
     def __init__(self, step: Step, numbers: list[float]):
         self.activation = step.activation
         self.tree = step.expression
+        self.rule = step.rule
         for operand, number in zip(step.all_operands, numbers, strict=True):
             if operand.k is None:
                 setattr(self, operand.role, number)
@@ -118,6 +120,7 @@ RULES: dict[str, Callable[[Values], float]] = {
     "dot": lambda v: dot(v.w, v.d),
     "input_times_delta": lambda v: v.a * v.d,
     "same": lambda v: v.d,
+    "scaled": lambda v: v.local * v.d,  # a local derivative the learner knows, times ∂l/∂z
     "sum": lambda v: math.fsum(v.g.values()),
     "descent": lambda v: v.w - v.rate * v.g,
     "expression": lambda v: expr.evaluate(v.tree, getattr(v, "name", {})),
@@ -157,6 +160,7 @@ class Step:
     precision: str = "lesson"  # why: "lesson", "small" (2 significant digits), "apart" (see
     # bptui.precision: more, so that no known mistake looks the same on screen)
     context: tuple[Operand, ...] = ()  # numbers only known mistakes use
+    scaffold: str = "numbers"  # what the card gives before the answer (lesson.SCAFFOLDS)
     activation: str = ""
     sample: int | None = None  # 1-based, like every index below
     layer: int | None = None  # 1 = the first hidden layer
@@ -223,6 +227,11 @@ class Step:
     def numbers(self) -> str:
         """The formula with every number put in, as the key prints it."""
         return self.filled({o.symbol: o.text for o in self.operands})
+
+    @property
+    def fixed(self) -> str:
+        """The value to exactly the places asked, trailing zeros kept: "0.10" when 2 are asked."""
+        return rounded(self.value, self.places).replace("-", "−")
 
 
 _INDEX_CHARS = "₀₁₂₃₄₅₆₇₈₉,"

@@ -128,7 +128,8 @@ class NetworkSteps:
             id=step_id, phase=phase, kind=kind, form=form, asks=asks + self.of_sample(),
             symbol=symbol, formula=formula, value=float(value), rule=rule,
             operands=tuple(operands), places=self.lesson.decimals, activation=activation,
-            sample=self.n, asked=phase in self.lesson.ask, **extra,
+            sample=self.n, asked=phase in self.lesson.ask, scaffold=self.lesson.scaffold,
+            **extra,
         )  # fmt: skip
         step = settle(draft, self.lesson.decimals)
         hints = (self.rule_hint(step), worked(step))
@@ -178,6 +179,9 @@ class NetworkSteps:
             ]
         if j <= fan_in and fan_in <= spec.width:  # row and column swapped: W[k][j] exists
             operands += [self.weight(layer, k, j, "w_t", k, False) for k in range(1, fan_in + 1)]
+        operands += self.other_neurons(layer, j)
+        if layer > 1 and fan_in == len(self.lesson.inputs):  # the network's inputs, for the a's
+            operands += [self.unit_output(0, k, "x_in", k, False) for k in range(1, fan_in + 1)]
         partials = ", ".join(
             f"∂{self.z(layer, j)}/∂{self.w(layer, j, k)} = {self.a(layer - 1, k)}"
             for k in range(1, fan_in + 1)
@@ -191,6 +195,22 @@ class NetworkSteps:
             note=t("note.z", partials=partials), terms=tuple(terms),
             edges=tuple((layer, j, k) for k in range(1, fan_in + 1)),
         )  # fmt: skip
+
+    def other_neurons(self, layer: int, j: int) -> list[Operand]:
+        """Another neuron's weights and bias in this layer, for the mistake of using them."""
+        spec = self.lesson.layers[layer - 1]
+        found = []
+        for r in range(1, spec.width + 1):
+            if r == j:
+                continue
+            found.append(
+                Operand(self.b(layer, r), spec.biases[r - 1], "b_other", r, in_formula=False)
+            )
+            found += [
+                Operand(self.w(layer, r, c), w, "w_other", (r, c), in_formula=False)
+                for c, w in enumerate(spec.weights[r - 1], 1)
+            ]
+        return found
 
     def activation(self, lt: engine.LayerTrace, layer: int, j: int) -> None:
         activation = self.lesson.layers[layer - 1].activation
@@ -228,7 +248,8 @@ class NetworkSteps:
         formula = ("½[" + " + ".join(parts) + "]" if self.lesson.loss == "squared_error"
                    else "−(" + " + ".join(parts) + ")")  # fmt: skip
         self.add(
-            "loss", "loss", f"loss.{self.lesson.loss}", f"s{self.n}.loss", "l", formula,
+            "loss", "loss", f"loss.{self.lesson.loss}", f"s{self.n}.loss",
+            f"l{sup(self.n)}" if self.many_samples else "l", formula,
             self.lesson.loss, operands, s.loss, t("asks.loss"), terms=tuple(terms),
         )  # fmt: skip
 
@@ -252,6 +273,7 @@ class NetworkSteps:
                 "output", "dl_dy", "dl_dy", self.id(layer, j, "dl_dy"), f"∂l/∂{y.symbol}",
                 f"{y.symbol} − {target.symbol}", "difference", [y, target],
                 float(s.dl_dy[j - 1]), t("asks.dl_dy", y=y.symbol, j=j),
+                context=tuple(self.output_context(s, layer, j)),
                 layer=layer, neuron=j, note=t("note.dl_dy"),
             )  # fmt: skip
             self.gain(s.layers[-1], layer, j)
@@ -259,6 +281,19 @@ class NetworkSteps:
             self.op_amp(
                 s.layers[-1], layer, j, dl_dy, t("note.case1", z=self.z(layer, j), y=y.symbol)
             )
+
+    def output_context(self, s: engine.SampleTrace, layer: int, j: int) -> list[Operand]:
+        """What ∂l/∂y's mistakes use: this z, the other targets, every output's error, the loss."""
+        width = self.lesson.output.width
+        found = [self.ref(self.id(layer, j, "z"), self.z(layer, j), "z_own", in_formula=False),
+                 self.ref(f"s{self.n}.loss", "l", "l", in_formula=False)]  # fmt: skip
+        for k in range(1, width + 1):
+            target = float(s.target[k - 1])
+            found.append(Operand(f"ŷ{sub(k)}", target, "ts", k, in_formula=False))
+            found.append(self.unit_output(layer, k, "ys", k, in_formula=False))
+            if k != j:
+                found.append(Operand(f"ŷ{sub(k)}", target, "t_other", k, in_formula=False))
+        return found
 
     def gain(self, lt: engine.LayerTrace, layer: int, j: int) -> None:
         """σ'(z): the op-amp's gain, fixed by the forward pass."""
@@ -273,6 +308,14 @@ class NetworkSteps:
         )
         if activation == "linear":
             context = (Operand(z.symbol, z.value, "z", None, z.step, z.places, False),)
+        others = [self.ref(self.id(layer, r, "a"), self.a(layer, r), "a_other", r, False)
+                  for r in range(1, len(lt.z) + 1) if r != j]  # fmt: skip
+        if self.is_output(layer) and self.lesson.output.activation != "softmax":
+            dl_dy = self.ref(
+                self.id(layer, j, "dl_dy"), f"∂l/∂{self.a(layer, j)}", "dy", None, False
+            )
+            others.append(dl_dy)  # ∂l/∂y, for the mistake of going on to ∂l/∂z
+        context = (*context, *others)
         self.add(
             "output" if self.is_output(layer) else "backward", "gain", f"gain.{activation}",
             self.id(layer, j, "gain"), self.gain_symbol(layer, j),
@@ -288,6 +331,11 @@ class NetworkSteps:
         z_sym = self.z(layer, j)
         gain = self.ref(self.id(layer, j, "gain"), self.gain_symbol(layer, j), "gain")
         a = self.ref(self.id(layer, j, "a"), self.a(layer, j), "a", in_formula=False)
+        others = [  # another neuron's gain, for the mistake of taking it: as it is shown
+            Operand(self.gain_symbol(layer, r), float(lt.gain[r - 1]), "gain_other", r,
+                    places=self.lesson.decimals, in_formula=False)
+            for r in range(1, len(lt.z) + 1) if r != j and lt.gain is not None
+        ]  # fmt: skip
         output = self.is_output(layer)
         self.add(
             "output" if output else "backward", "dl_dz",
@@ -296,8 +344,16 @@ class NetworkSteps:
             float(lt.dl_dz[j - 1]),
             t("asks.dl_dz_output" if output else "asks.dl_dz_hidden", z=z_sym,
               where=self.where(layer, j)),
-            context=(a,), layer=layer, neuron=j, note=note,
+            context=(a, *others, *self.other_dl_dy(layer, j)), layer=layer, neuron=j, note=note,
         )  # fmt: skip
+
+    def other_dl_dy(self, layer: int, j: int) -> list[Operand]:
+        """The other outputs' ∂l/∂y (those worked out already), for the mistake of taking one."""
+        if not self.is_output(layer) or self.lesson.output.activation == "softmax":
+            return []
+        ids = [(r, self.id(layer, r, "dl_dy")) for r in range(1, j)]
+        return [self.ref(i, f"∂l/∂{self.a(layer, r)}", "dy_other", r, False)
+                for r, i in ids if i in self.by_id]  # fmt: skip
 
     # --- the hidden op-amps (case 2) ---
 
@@ -330,6 +386,12 @@ class NetworkSteps:
             context += [self.weight(layer + 1, j, k, "w_t", k, False) for k in range(1, width + 1)]
         context.append(self.ref(self.id(layer, j, "gain"), self.gain_symbol(layer, j), "gain",
                                 in_formula=False))  # fmt: skip
+        context += self.dl_dy_of(layer + 1, range(1, width + 1))
+        context += [  # the weights out of another neuron of this layer
+            self.weight(layer + 1, k, r, "w_out_other", (r, k), False)
+            for r in range(1, self.lesson.layers[layer - 1].width + 1) if r != j
+            for k in range(1, width + 1)
+        ]  # fmt: skip
         self.add(
             "backward", "sum", "sum", self.id(layer, j, "sum"), f"∂l/∂{self.a(layer, j)}",
             " + ".join(text for _, text in terms), "dot", operands,
@@ -338,6 +400,14 @@ class NetworkSteps:
             context=tuple(context), layer=layer, neuron=j, terms=tuple(terms),
             edges=tuple((layer + 1, k, j) for k in range(1, width + 1)), note=t("note.sum"),
         )  # fmt: skip
+
+    def dl_dy_of(self, layer: int, units) -> list[Operand]:
+        """∂l/∂y of output units, for the mistake of using it where ∂l/∂z belongs."""
+        if not self.is_output(layer) or self.lesson.output.activation == "softmax":
+            return []
+        return [self.ref(self.id(layer, k, "dl_dy"), f"∂l/∂{self.a(layer, k)}", "dy",
+                         k if len(units) > 1 else None, in_formula=False)
+                for k in units]  # fmt: skip
 
     # --- the gradients ---
 
@@ -353,7 +423,18 @@ class NetworkSteps:
         a_k = self.unit_output(layer - 1, k, "a")
         d = self.ref(self.id(layer, j, "dl_dz"), f"∂l/∂{z_sym}", "d")
         context = [self.weight(layer, j, k, "w", in_formula=False),
-                   self.unit_output(layer, j, "a_own", in_formula=False)]  # fmt: skip
+                   self.unit_output(layer, j, "a_own", in_formula=False),
+                   *self.dl_dy_of(layer, [j])]  # fmt: skip
+        context += [
+            self.ref(self.id(layer, r, "dl_dz"), f"∂l/∂{self.z(layer, r)}", "d_other", r,
+                     in_formula=False)
+            for r in range(1, lt.z.size + 1) if r != j
+        ]  # fmt: skip
+        context += [self.unit_output(layer - 1, r, "a_other", r, in_formula=False)
+                    for r in range(1, lt.inputs.size + 1) if r != k]  # fmt: skip
+        context.append(
+            self.ref(self.id(layer, j, "z"), self.z(layer, j), "z_own", in_formula=False)
+        )
         if layer > 1:
             context.append(self.ref(self.id(layer - 1, k, "z"), self.z(layer - 1, k), "z_in",
                                     in_formula=False))  # fmt: skip
@@ -368,11 +449,15 @@ class NetworkSteps:
     def bias_gradient(self, lt: engine.LayerTrace, layer: int, j: int) -> None:
         z_sym, b_sym = self.z(layer, j), self.b(layer, j)
         d = self.ref(self.id(layer, j, "dl_dz"), f"∂l/∂{z_sym}", "d")
+        local = Operand(f"∂{z_sym}/∂{b_sym}", 1.0, "local", hidden=True)  # the learner knows it
         bias = Operand(b_sym, self.lesson.layers[layer - 1].biases[j - 1], "b", in_formula=False)
+        own = self.unit_output(layer, j, "a_own", in_formula=False)
         self.add(
             "gradient", "dl_db", "dl_db", f"s{self.n}.gradient.L{layer}.n{j}.b", f"∂l/∂{b_sym}",
-            f"∂l/∂{z_sym}", "same", [d], float(lt.dl_db[j - 1]), t("asks.dl_db", b=b_sym, z=z_sym),
-            context=(bias,), layer=layer, neuron=j, note=t("note.dl_db", z=z_sym, b=b_sym),
+            f"{local.symbol}·∂l/∂{z_sym}", "scaled", [local, d], float(lt.dl_db[j - 1]),
+            t("asks.dl_db", b=b_sym, z=z_sym),
+            context=(bias, own, *self.dl_dy_of(layer, [j])), layer=layer, neuron=j,
+            note=t("note.dl_db", z=z_sym, b=b_sym),
         )  # fmt: skip
 
     # --- over the samples, and the update ---
@@ -411,11 +496,24 @@ class NetworkSteps:
                    else self.trace.updated_biases[layer - 1][j - 1])  # fmt: skip
             operands = [Operand(sym, old, "w"), Operand("η", rate, "rate"),
                         self.ref(grad_id, grad_sym, "g")]  # fmt: skip
+            context = []
+            if k:  # ∂l/∂z (= ∂l/∂b, summed over the samples) where ∂l/∂w belongs
+                delta = (
+                    f"total.L{layer}.n{j}.b"
+                    if self.many_samples
+                    else f"s1.gradient.L{layer}.n{j}.b"
+                )
+                context.append(self.ref(delta, f"∂L/∂z{sub(self.unit(layer, j))}", "delta",
+                                        in_formula=False))  # fmt: skip
+            if self.many_samples:  # one sample's gradient, or their mean
+                context += [self.ref(f"s{n}.gradient.{suffix}", f"∂l{sup(n)}/∂{sym}", "g_sample", n,
+                                     in_formula=False)
+                            for n in range(1, len(self.lesson.samples) + 1)]  # fmt: skip
             self.add(
                 "update", "update", "update", f"update.{suffix}", f"new {sym}",
                 f"{sym} − η·{grad_sym}", "descent", operands, float(new),
                 t("asks.update", sym=sym), layer=layer, neuron=j, source=k,
-                edges=((layer, j, k),) if k else (),
+                context=tuple(context), edges=((layer, j, k),) if k else (),
             )  # fmt: skip
 
 

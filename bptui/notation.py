@@ -87,9 +87,13 @@ def same_at(a: float, b: float, places: int) -> bool:
 
 
 def agrees(answer: float, value: float, places: int) -> bool:
-    """An answer agrees with a value at `places` decimals: it rounds to the same text, or it is
-    within half a unit of that place of it (0.0985 for 0.09846, asked to 3 places)."""
-    return same_at(answer, value, places) or abs(answer - value) <= 0.5 * 10.0**-places * (1 + 1e-9)
+    """An answer agrees with a value at `places` decimals: it rounds to the same text, or it sits
+    on the rounding boundary next to it, the same to one place more (0.0985 for 0.09846, asked to
+    3 places: "0.098" or "0.099" is only a matter of how a 5 rounds)."""
+    if same_at(answer, value, places):
+        return True
+    near = abs(answer - value) <= 0.5 * 10.0**-places * (1 + 1e-9)
+    return near and same_at(answer, value, places + 1)
 
 
 def apart(a: float, b: float, places: int) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from bptui.mistakes import ESSENTIAL, candidates
+from bptui.mistakes import ESSENTIAL, GENERIC, candidates
 from bptui.model import Step
 from bptui.notation import MAX_PLACES, apart, places
 
@@ -40,6 +40,8 @@ def settle(step: Step, decimals: int) -> Step:
         return any(not apart(r, x, at) for r in rights for x in wrong)
 
     def limit(name: str) -> int:
+        if name in GENERIC:
+            return base
         return MAX_PLACES if name in ESSENTIAL else min(base + EXTRA, MAX_PLACES)
 
     kept, needed = [], base

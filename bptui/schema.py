@@ -19,6 +19,7 @@ from bptui.lesson import (
     MAX_WIDTH,
     NARRATION_KEYS,
     PHASES,
+    SCAFFOLDS,
 )
 
 EXPR_HELP = "earlier names, numbers, + - * / ^, ( ), exp log sin cos tanh sigmoid relu"
@@ -147,8 +148,8 @@ def lesson_schema() -> dict:
                         "type": "integer",
                         "minimum": 0,
                         "maximum": 6,
-                        "description": "Decimal places shown and checked; tiny values keep 2 "
-                        "significant digits.",
+                        "description": "Decimal places usually asked; more for small values and "
+                        "where a common slip would look the same.",
                     }
                 },
             },
@@ -161,7 +162,12 @@ def lesson_schema() -> dict:
                         "type": "array",
                         "items": {"enum": [*PHASES, *GRAPH_PHASES]},
                         "minItems": 1,
-                    }
+                    },
+                    "scaffold": {
+                        "description": "What a card gives before the answer: the formula with "
+                        "its numbers, the formula only, or only what is asked.",
+                        "enum": list(SCAFFOLDS),
+                    },
                 },
             },
             "narration": {

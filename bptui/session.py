@@ -37,6 +37,7 @@ class Session:
         self.steps = [s for s in all_steps if s.asked]
         self.index = {s.id: i for i, s in enumerate(self.steps)}
         self.by_id = {s.id: s for s in all_steps}
+        self.order = {s.id: i for i, s in enumerate(all_steps)}
         self.store = store
         if store:
             self.progress, self.notice = store.load()
@@ -65,8 +66,11 @@ class Session:
         return self.record(step).done
 
     def known(self, step: Step) -> bool:
-        """Whether the learner has this value on screen: worked out, revealed, or never asked."""
-        return not step.asked or self.done(step)
+        """Whether the learner has this value: worked out, revealed, or never asked and already
+        behind them (a phase the lesson does not ask is shown as it is passed, not before)."""
+        if self.done(step):
+            return True
+        return not step.asked and self.order[step.id] < self.order[self.step.id]
 
     @property
     def finished(self) -> bool:
@@ -77,8 +81,11 @@ class Session:
         return step_id is None or self.known(self.by_id[step_id])
 
     def texts(self, step: Step) -> dict[str, str]:
-        """The numbers the card may put into the step's formula: only those already known."""
-        return {o.symbol: o.text for o in step.operands if self.known_id(o.step)}
+        """The numbers the card may put into the step's formula: only those already known (and
+        one the learner must know, like ∂z/∂b = 1, only once the step is done)."""
+        done = self.done(step)
+        return {o.symbol: o.text for o in step.operands
+                if self.known_id(o.step) and (done or not o.hidden)}  # fmt: skip
 
     def missing(self, step: Step) -> list[Step]:
         """The steps whose values this one needs and the learner does not have yet."""
@@ -109,26 +116,51 @@ class Session:
         self.save()
         return verdict
 
+    def ladder(self, step: Step) -> list[tuple[str, str]]:
+        """A step's hints, in order: the rule; then what its card keeps back (the formula, then
+        the formula with its numbers); then the numbers worked part of the way."""
+        rungs = [("rule", step.hints[0])]
+        if step.scaffold == "blank":
+            rungs.append(("formula", f"{step.symbol} = {step.formula}"))
+        if step.scaffold in ("blank", "formula"):
+            rungs.append(("numbers", f"{step.symbol} = {step.filled(self.texts(step))}"))
+        if len(step.hints) > 1 and not (rungs[-1][0] == "numbers" and step.hints[1].startswith(
+            t("worked.default", numbers="").rstrip(".").rstrip()
+        )):  # fmt: skip
+            rungs.append(("worked", step.hints[1]))
+        return rungs
+
     def hint(self) -> str | None:
         """The next hint of the current step, or None when there are no more."""
         step = self.step
         record = self.progress.record(step.id)
-        if record.hints >= len(step.hints):
+        ladder = self.ladder(step)
+        if record.hints >= len(ladder):
             return None
         if not record.done:
             record.hints += 1
             self.save()
-        return step.hints[min(record.hints, len(step.hints)) - 1]
+        return self.hints_shown()[-1]
 
     def hints_shown(self) -> list[str]:
         """The hints asked for so far; one with numbers waits until those numbers are known."""
         step = self.step
-        shown = list(step.hints[: self.record().hints])
+        rungs = self.ladder(step)[: self.record().hints]
         missing = self.missing(step)
-        if missing:
-            symbols = ", ".join(s.symbol for s in missing)
-            shown[1:] = [t("hint.first", symbols=symbols)] * len(shown[1:])
-        return shown
+        waiting = t("hint.first", symbols=", ".join(s.symbol for s in missing))
+        return [waiting if missing and kind in ("numbers", "worked") else text
+                for kind, text in rungs]  # fmt: skip
+
+    def shows(self, step: Step, what: str) -> bool:
+        """Whether the card shows the step's formula ("formula") or its numbers ("numbers"):
+        once answered, always; before, as its scaffold level or the hints taken allow."""
+        if self.done(step):
+            return True
+        level = ("numbers", "formula", "blank").index(step.scaffold)
+        if what == "formula" and level < 2 or what == "numbers" and level < 1:
+            return True
+        taken = [kind for kind, _ in self.ladder(step)[: self.record(step).hints]]
+        return what in taken
 
     def reveal(self) -> None:
         record = self.progress.record(self.step.id)

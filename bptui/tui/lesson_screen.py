@@ -326,7 +326,8 @@ class LessonScreen(TutorScreen):
         if self.session is None:
             return
         hint = self.session.hint()
-        self.feedback = "" if hint else f"[$text-muted]{t('tui.no_more_hints')}[/]"
+        if not hint:  # else the hint joins the card, and the last verdict stays in view
+            self.feedback = f"[$text-muted]{t('tui.no_more_hints')}[/]"
         self.show()
 
     def action_reveal(self) -> None:

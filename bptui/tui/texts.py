@@ -15,20 +15,15 @@ from bptui.notation import shown_at
 
 HELP_EN = """[b]bptui — learn backpropagation by doing it[/]
 
-Each step asks for one value of the forward or backward pass. Work it out, type it and press
-[b]Enter[/]. The card shows the formula, then the same formula with the numbers put in.
+Each step asks for one value of the forward or backward pass. Work it out, type it and press [b]Enter[/]. Depending on the lesson, the card shows the formula with the numbers put in, the formula only, or only what is asked: then you set it up from the picture (the hints give the formula, then the numbers).
 
-[b]Answers[/]  numbers, fractions and arithmetic: [i]0.37[/], [i]3/8[/], [i]0.37*(1-0.37)[/] or [i]0.37(1-0.37)[/],
-[i]2·0.45 − 0.3[/], [i](0.37-1)^2[/] or [i](0.37-1)²[/], [i]exp(-1.3)[/], [i]e^-1.3[/], [i]sigmoid(1.2)[/]
-(e is Euler's number). A decimal comma and full-width digits work too.
-[b]Precision[/]  each card says how many decimal places it wants. Your answer is right when it
-rounds to the value there, or to what the rounded numbers on screen give, or to what your own
-earlier answers give (error carried forward). Right but with too few places: you are told so,
-and it costs no try. A known mistake is named, and for a sum, the term that is off.
+[b]Answers[/]  numbers, fractions and arithmetic: [i]0.37[/], [i]3/8[/], [i]0.37*(1-0.37)[/] or [i]0.37(1-0.37)[/], [i]2·0.45 − 0.3[/], [i](0.37-1)^2[/] or [i](0.37-1)²[/], [i]exp(-1.3)[/], [i]e^-1.3[/], [i]sigmoid(1.2)[/] (e is Euler's number). A decimal comma and full-width digits work too.
+
+[b]Precision[/]  each card says how many decimal places it wants. Your answer is right when it rounds to the value there, or to what the rounded numbers on screen give, or to what your own earlier answers give (error carried forward). Right but with too few places: you are told so, and it costs no try. A known mistake is named, and for a sum, the term that is off.
 
 [b]Keys[/]
   Enter     check the answer (on a finished step: go on)
-  F2        a hint: first the rule, then the numbers worked part of the way
+  F2        a hint: the rule, then the formula and its numbers, then the numbers worked part-way
   F3        reveal the value
   F5 / F6   previous / next step (looking back never changes anything)
   ctrl+p    jump to any step
@@ -39,29 +34,22 @@ and it costs no try. A known mistake is named, and for a sum, the term that is o
   Escape    back to the lesson list (when the lesson was opened from it)
   F1        this help          ctrl+q   quit (your progress is saved after every answer)
 
-[b]The picture[/]  Forward: each neuron is a node, z over a, filled in once you know them; the
-block before it lists its edges, each weight times its input ("2·a₁"), and its bias. Backward: the
-network runs in reverse: each neuron becomes an op-amp ◁ with gain f'(z), fed by the block after
-it: the weights out of it times the δ = ∂l/∂z coming back. The current step's edges are bright.
+[b]The picture[/]  Forward: each neuron is a node, z over a, filled in once you know them; the block before it lists its edges, each weight times its input ("2·a₁"), and its bias. Backward: the network runs in reverse: each neuron becomes an op-amp ◁ with gain f'(z), fed by the block after it: the weights out of it times the δ = ∂l/∂z coming back. The current step's edges are bright.
 
 Press Escape to close."""
 
 
 HELP_ZH = """[b]bptui —— 动手学反向传播[/]
 
-每一步要你算出前向或反向传播中的一个值。算好后输入，按 [b]Enter[/]。卡片上先给出公式，
-再给出代入数字后的同一个公式。
+每一步要你算出前向或反向传播中的一个值。算好后输入，按 [b]Enter[/]。依课程不同，卡片给出代入数字后的公式、只给公式，或者只写要求什么：那就要你自己从图上列出式子（提示会先给公式，再给数字）。
 
-[b]答案[/]  可以是数、分数或算式：[i]0.37[/]、[i]3/8[/]、[i]0.37*(1-0.37)[/] 或 [i]0.37(1-0.37)[/]、[i]2·0.45 − 0.3[/]、
-[i](0.37-1)^2[/] 或 [i](0.37-1)²[/]、[i]exp(-1.3)[/]、[i]e^-1.3[/]、[i]sigmoid(1.2)[/]（e 是自然常数）。
-小数逗号和全角数字也可以。
-[b]精度[/]  每张卡片都写明要保留几位小数。答案四舍五入后等于卡片上的值，或等于用屏幕上四舍五入后的
-数字算出的值，或等于用你自己之前的答案算出的值（沿用前面的误差），都算对。值对了但位数不够：会提醒你，
-不算一次尝试。认得出的错误会被指出；如果是一个和，会指出是哪一项错了。
+[b]答案[/]  可以是数、分数或算式：[i]0.37[/]、[i]3/8[/]、[i]0.37*(1-0.37)[/] 或 [i]0.37(1-0.37)[/]、[i]2·0.45 − 0.3[/]、[i](0.37-1)^2[/] 或 [i](0.37-1)²[/]、[i]exp(-1.3)[/]、[i]e^-1.3[/]、[i]sigmoid(1.2)[/]（e 是自然常数）。小数逗号和全角数字也可以。
+
+[b]精度[/]  每张卡片都写明要保留几位小数。答案四舍五入后等于卡片上的值，或等于用屏幕上四舍五入后的数字算出的值，或等于用你自己之前的答案算出的值（沿用前面的误差），都算对。值对了但位数不够：会提醒你，不算一次尝试。认得出的错误会被指出；如果是一个和，会指出是哪一项错了。
 
 [b]按键[/]
   Enter     检查答案（已完成的步骤：进入下一步）
-  F2        提示：先给规则，再给算到一半的数字
+  F2        提示：先给规则，再给公式和代入的数字，最后给算到一半的数字
   F3        显示答案
   F5 / F6   上一步 / 下一步（往回看不会改变任何东西）
   ctrl+p    跳到任意一步
@@ -72,9 +60,7 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
   Escape    回到课程列表（从列表打开的课程）
   F1        本帮助          ctrl+q   退出（每次作答后进度都会保存）
 
-[b]图[/]  前向：每个神经元是一个节点，上面是 z，下面是 a，算出来后才显示；它前面的方块列出每条边的
-权重乘输入（"2·a₁"）和偏置。反向：网络反过来运行，每个神经元变成增益为 f'(z) 的 op-amp ◁，
-由它后面的方块送入：从它连出去的边上的权重乘传回来的 δ = ∂l/∂z。当前这一步用到的边会亮起来。
+[b]图[/]  前向：每个神经元是一个节点，上面是 z，下面是 a，算出来后才显示；它前面的方块列出每条边的权重乘输入（"2·a₁"）和偏置。反向：网络反过来运行，每个神经元变成增益为 f'(z) 的 op-amp ◁，由它后面的方块送入：从它连出去的边上的权重乘传回来的 δ = ∂l/∂z。当前这一步用到的边会亮起来。
 
 按 Escape 关闭。"""
 
@@ -118,6 +104,8 @@ CATALOG["en"].update(
         "tui.right_screen": "✓ Right: {said} is what the rounded numbers on screen give. With full precision, {symbol} = {shown}.",
         "tui.right_carried": "✓ Right, worked from your own {used}: that gives {said}. (With full precision, {symbol} = {shown}.)",
         "tui.coarse": "≈ Right to {given}, but {symbol} is asked to {places}: give more digits. No try used.",
+        "tui.rounding": "≈ Nearly: the last of the {places} is off by one. Round (5 and up goes up), don't cut off. No try used.",
+        "tui.or": " — or else {other}",
         "tui.wrong": "✗ {said} is not {symbol}:",
         "tui.not_recognised": "✗ {said} is not {symbol}. Check each part of your working",
         "tui.wrong_tail": ". Try again — F2 hint, F3 reveal.",
@@ -204,6 +192,8 @@ CATALOG["zh"].update(
         "tui.right_screen": "✓ 正确：{said} 是用屏幕上四舍五入后的数字算出来的。按完整精度，{symbol} = {shown}。",
         "tui.right_carried": "✓ 正确，用的是你自己的 {used}：算出来是 {said}。（按完整精度，{symbol} = {shown}。）",
         "tui.coarse": "≈ 保留 {given} 是对的，但 {symbol} 要保留 {places}：请多给几位。不算一次尝试。",
+        "tui.rounding": "≈ 差一点：{places}的最后一位差了 1。要四舍五入，不要直接截掉。不算一次尝试。",
+        "tui.or": " —— 或者：{other}",
         "tui.wrong": "✗ {said} 不是 {symbol}：",
         "tui.not_recognised": "✗ {said} 不是 {symbol}。请逐项检查你的计算",
         "tui.wrong_tail": "。再试一次 —— F2 提示，F3 显示答案。",
@@ -317,17 +307,20 @@ def card(session) -> str:
         header += t("tui.sample", k=step.sample, n=len(lesson.samples))
     symbol = escape(step.symbol)
     lines = [f"[b $accent]{escape(header)}[/]", f"[b]{escape(t('tui.find', asks=step.asks))}[/]"]
-    lines.append(f"  {symbol} = {escape(step.formula)}")
     numbers = step.filled(session.texts(step))  # only numbers already known: the rest as symbols
     if done:
         sign = "≈" if step.rounded_on_screen and not session.missing(step) else "="
         result = f"{sign} [b $success]{step.shown}[/]"
     else:
         result = "= [b reverse $warning] ? [/]"
-    if numbers != step.formula or not done:
+    if session.shows(step, "formula"):  # as the scaffold level, the hints taken, the answer allow
+        lines.append(f"  {symbol} = {escape(step.formula)}")
+    if session.shows(step, "numbers") and (numbers != step.formula or not done):
         lines.append(f"  {symbol} = {escape(numbers)} {result}")
-    else:
+    elif session.shows(step, "formula"):
         lines[-1] += f" {result}"
+    else:
+        lines.append(f"  {symbol} {result}")
     if record.revealed and not record.correct:
         lines[-1] += f" [$text-muted]{t('tui.revealed_mark')}[/]"
     for number, hint in enumerate(session.hints_shown(), 1):
@@ -363,8 +356,14 @@ def empty_answer(step) -> str:
 
 
 def explain(verdict) -> str:
-    """A wrong answer's diagnosis, in words (the named mistake, or that it has no name)."""
-    return mistake(verdict.mistake, verdict.term) if verdict.mistake else t("tui.unnamed")
+    """A wrong answer's diagnosis, in words: the named mistake (and another that gives the very
+    same number), or that it has no name."""
+    if not verdict.mistake:
+        return t("tui.unnamed")
+    said = mistake(verdict.mistake, verdict.term)
+    for other in verdict.also:
+        said += t("tui.or", other=mistake(other))
+    return said
 
 
 def verdict(step, text: str, result) -> str:
@@ -377,12 +376,14 @@ def verdict(step, text: str, result) -> str:
         mine = shown_at(result.value, step.places)
         if result.basis == "carried" and result.carried:
             used = ", ".join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
-            line = t("tui.right_carried", used=used, said=mine, symbol=symbol, shown=step.shown)
+            line = t("tui.right_carried", used=used, said=mine, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
         if result.basis != "exact" and mine != step.shown:
-            line = t("tui.right_screen", said=mine, symbol=symbol, shown=step.shown)
+            line = t("tui.right_screen", said=mine, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
         return f"[b $success]{t('tui.right')}[/] {symbol} = {step.shown}"
+    if result.imprecise and result.coarse == step.places:  # the last place off by one
+        return f"[b $warning]{t('tui.rounding', places=places_text(step.places))}[/]"
     if result.imprecise:
         line = t("tui.coarse", given=places_text(result.coarse), symbol=symbol,
                  places=places_text(step.places))  # fmt: skip
@@ -394,7 +395,7 @@ def verdict(step, text: str, result) -> str:
 
 
 def revealed(step) -> str:
-    return f"[$warning]{t('tui.revealed')}[/] {escape(step.symbol)} = {step.shown}{t('tui.revealed_tail')}"
+    return f"[$warning]{t('tui.revealed')}[/] {escape(step.symbol)} = {step.fixed}{t('tui.revealed_tail')}"
 
 
 def too_small(width: int, height: int, min_width: int, min_height: int) -> str:
