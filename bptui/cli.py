@@ -144,10 +144,20 @@ def command_parser():
     practice.add_argument(
         "--save", metavar="FILE", help="write the lesson file instead of opening it"
     )
+    add_scaffold(practice)
     practice.set_defaults(run=_practice)
     for command in (key, replay, practice):
         add_language(command)
     return parser
+
+
+def add_scaffold(parser) -> None:
+    parser.add_argument(
+        "--scaffold",
+        choices=("numbers", "formula", "blank"),
+        help="what each card gives before the answer (default: the lesson's): the formula with "
+        "its numbers, the formula only, or only what is asked",
+    )
 
 
 def add_language(parser) -> None:
@@ -172,6 +182,7 @@ def tutor_parser():
     )
     parser.add_argument("--answers", metavar="FILE", help="with --autoplay: type these answers")
     parser.add_argument("--restart", action="store_true", help="start the lesson from scratch")
+    add_scaffold(parser)
     add_language(parser)
     parser.set_defaults(run=_tutor)
     return parser
@@ -183,6 +194,7 @@ class TutorArgs:
     def __init__(self, lesson=None, lang=None, autoplay=None, answers=None, restart=False):
         self.lesson, self.lang, self.autoplay = lesson, lang, autoplay
         self.answers, self.restart, self.run = answers, restart, _tutor
+        self.scaffold = None
 
 
 def quick_tutor_args(argv: list[str]) -> TutorArgs | None:
@@ -196,6 +208,8 @@ def quick_tutor_args(argv: list[str]) -> TutorArgs | None:
             args.restart = True
         elif word == "--lang" and words and words[0] in ("en", "zh"):
             args.lang = words.pop(0)
+        elif word == "--scaffold" and words and words[0] in ("numbers", "formula", "blank"):
+            args.scaffold = words.pop(0)
         elif not word.startswith("-") and args.lesson is None:
             args.lesson = word
         else:

@@ -153,14 +153,12 @@ class Session:
 
     def shows(self, step: Step, what: str) -> bool:
         """Whether the card shows the step's formula ("formula") or its numbers ("numbers"):
-        once answered, always; before, as its scaffold level or the hints taken allow."""
+        once answered, always; before, as its scaffold level allows (the hints that give them
+        are listed as hints)."""
         if self.done(step):
             return True
         level = ("numbers", "formula", "blank").index(step.scaffold)
-        if what == "formula" and level < 2 or what == "numbers" and level < 1:
-            return True
-        taken = [kind for kind, _ in self.ladder(step)[: self.record(step).hints]]
-        return what in taken
+        return what == "formula" and level < 2 or what == "numbers" and level < 1
 
     def reveal(self) -> None:
         record = self.progress.record(self.step.id)

@@ -114,3 +114,42 @@ def test_the_answer_box_and_help_give_nothing_away():
             example
         )  # and none is a value any shipped lesson asks for
     assert "(0.37-1)^2" in help_text and "-0.38^2" not in help_text  # −0.38^2 is −0.1444
+
+
+@pytest.mark.parametrize("level", ["formula", "blank"])
+@pytest.mark.parametrize(
+    "name", ["lecture-example", "02-chain-rule-case-2", "09-softmax-cross-entropy"]
+)
+def test_a_scaffold_keeps_back_what_it_says_until_the_answer(name, level):
+    from dataclasses import replace
+
+    lesson = replace(load(name), scaffold=level)
+    session = Session(lesson, steps.build(lesson))
+    for index, step in enumerate(session.steps):
+        session.go(index)
+        card = TAGS.sub("", texts.card(session)).replace("\\[", "[")
+        numbers = step.filled(session.texts(step))
+        assert f"{step.symbol} = {numbers} =" not in card or numbers == step.formula, step.id
+        if level == "blank":
+            assert f"{step.symbol} = {step.formula}" not in card, (step.id, card)
+        record = session.progress.record(step.id)
+        record.answers, record.verdicts, record.correct = [step.shown], ["right"], True
+        card = TAGS.sub("", texts.card(session)).replace("\\[", "[")
+        assert f"{step.symbol} = {step.formula}" in card  # once answered: all of it
+
+
+def test_the_hint_ladder_gives_the_rule_then_the_formula_then_its_numbers():
+    from dataclasses import replace
+
+    lesson = replace(load("lecture-example"), scaffold="blank")
+    session = Session(lesson, steps.build(lesson))
+    session.go(session.index["s1.forward.L2.n1.z"])
+    for step in session.steps[: session.position]:
+        session.progress.record(step.id).revealed = True
+    assert "z₃ = w₃₁·a₁" not in texts.card(session)
+    assert session.hint().startswith("z = Σₖ wₖ·aₖ + b")  # the rule
+    assert session.hint() == "z₃ = w₃₁·a₁ + w₃₂·a₂ + b₃"  # the formula
+    assert session.hint() == "z₃ = 2·0.98 + (−1)·0.12 + 0"  # its numbers
+    assert session.hint().startswith("2·0.98 = 1.96")  # worked part of the way
+    assert session.hint() is None
+    assert session.score() and session.record().hints == 4

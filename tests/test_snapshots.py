@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,21 @@ def test_every_lesson_drawn(snap_compare, name, which, size):
         pytest.skip(f"{name} asks no {which.split()[1]} step")
     app = TutorApp(load(name), cursor_blink=False)
     assert snap_compare(app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("level", ["numbers", "formula", "blank"])
+def test_the_three_scaffold_levels(snap_compare, level):
+    """The same step with the formula and its numbers, the formula only, or only what is asked."""
+    app = TutorApp(load("lecture-example"), cursor_blink=False, scaffold=level)
+    app.lesson = replace(app.lesson, scaffold=level)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=reveal_until("s1.forward.L2.n1.z"))
+
+
+def test_the_hint_ladder_on_a_blank_card(snap_compare):
+    async def run(pilot):
+        await reveal_until("s1.forward.L2.n1.z")(pilot)
+        await pilot.press("f2", "f2", "f2")
+
+    app = TutorApp(load("lecture-example"), cursor_blink=False)
+    app.lesson = replace(app.lesson, scaffold="blank")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run)

@@ -28,8 +28,10 @@ class TutorApp(App):
         answers=None,
         cursor_blink: bool = True,
         persist: bool = True,
+        scaffold: str | None = None,
     ):
         super().__init__()
+        self.scaffold = scaffold  # --scaffold, for the lessons opened from the picker too
         self.lesson = lesson
         self.restart = restart
         self.autoplay = autoplay

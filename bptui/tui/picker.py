@@ -94,4 +94,8 @@ class PickerScreen(TutorScreen):
                 texts.escape(str(error)), title=t("tui.cannot_open"), severity="error", timeout=10
             )
             return
+        if self.app.scaffold:  # --scaffold: more or less help than the lesson's own
+            from dataclasses import replace
+
+            lesson = replace(lesson, scaffold=self.app.scaffold)
         self.app.push_screen(LessonScreen(lesson))

@@ -9,6 +9,10 @@ def run_tutor(args) -> int:
     from bptui import lesson as lesson_module
 
     lesson = lesson_module.load(args.lesson) if args.lesson else None  # LessonError → exit 2
+    if lesson is not None and getattr(args, "scaffold", None):  # --scaffold: more or less help
+        from dataclasses import replace
+
+        lesson = replace(lesson, scaffold=args.scaffold)
     if (args.autoplay is not None or args.answers) and lesson is None:
         print("bptui: --autoplay and --answers need a LESSON", file=sys.stderr)
         return 2
@@ -29,7 +33,7 @@ def run_tutor(args) -> int:
     from bptui.tui.app import TutorApp
 
     app = TutorApp(lesson, restart=args.restart, autoplay=args.autoplay, answers=answers,
-                   persist=args.autoplay is None)  # fmt: skip
+                   persist=args.autoplay is None, scaffold=getattr(args, "scaffold", None))  # fmt: skip
     app.run()
     if app.error:
         from bptui.notation import clean
