@@ -33,7 +33,8 @@ def run_tutor(args) -> int:
     from bptui.tui.app import TutorApp
 
     app = TutorApp(lesson, restart=args.restart, autoplay=args.autoplay, answers=answers,
-                   persist=args.autoplay is None, scaffold=getattr(args, "scaffold", None))  # fmt: skip
+                   persist=args.autoplay is None,
+                   scaffold=getattr(args, "scaffold", None))  # fmt: skip
     app.run()
     if app.error:
         from bptui.notation import clean
