@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from fnmatch import fnmatch
-from functools import partial
 
 from bptui import expr
-from bptui.model import ACTIVATE, GAIN, RULES, Mistake, Step, Values, chain, dot, sigmoid
+from bptui.model import ACTIVATE, FAILED, GAIN, RULES, Step, Values, chain, dot, sigmoid
 from bptui.model import cross_entropy as ce
 from bptui.model import squared_error as se
 
@@ -244,6 +244,28 @@ def applies(pattern: str, form: str) -> bool:
     return any(fnmatch(form, p) for p in pattern.split())
 
 
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake on one step: its name, the term it concerns, and the value it gives: by
+    the library's rule `index` (for term `k`), or by the slipped formula `tree`. Plain data, so
+    built steps can be kept in a cache."""
+
+    name: str
+    index: int | None = None  # its rule in LIBRARY
+    k: object = None  # the term, for a rule made with `each`
+    tree: tuple = ()  # a graph formula as written with the slip
+    term: str = ""  # for a sum: which term, as written on the card ("w₃₁·a₁", "s → x → z")
+
+    def value(self, values: Values) -> float:
+        try:
+            if self.tree:
+                return float(expr.evaluate(self.tree, getattr(values, "name", {})))
+            rule = LIBRARY[self.index][2]
+            return float(rule.rule(values, self.k) if isinstance(rule, each) else rule(values))
+        except (*FAILED, AttributeError, KeyError):
+            return math.nan
+
+
 def candidates(step: Step) -> tuple[Mistake, ...]:
     """Every known mistake that applies to a step, one per term for the rules made with `each`,
     and, for a graph's node values and local derivatives, the slips of its own formula."""
@@ -257,14 +279,10 @@ def _from_formula(step: Step) -> list[Mistake]:
     found = []
     scope = [o.symbol for o in step.all_operands if o.role == "name"]  # the names in scope
     for name, term, tree in mutations(step.expression, scope):
-        mistake = Mistake(name, partial(_evaluate, tree), term)
+        mistake = Mistake(name, tree=tree, term=term)
         if not math.isnan(mistake.value(exact)):
             found.append(mistake)
     return found
-
-
-def _evaluate(tree: tuple, v: Values) -> float:
-    return expr.evaluate(tree, getattr(v, "name", {}))
 
 
 # How a formula gets written wrong, one rule a line: (mistake, the slip, as a tree rewrite).
@@ -310,27 +328,31 @@ def _rename(tree: tuple, old: str, new: str) -> tuple:
     return ("bin", tree[1], _rename(tree[2], old, new), _rename(tree[3], old, new))
 
 
+TERM_ROLES = ("w", "g", "y", "z_in")  # roles whose k numbers the terms of the step's sum
+
+
 def _from_library(step: Step) -> list[Mistake]:
     exact = step.values("exact")
     terms = dict(step.terms)
+    symbols = {(o.role, o.k): o.symbol for o in step.all_operands}
     found = []
-    for pattern, name, rule in LIBRARY:
+    for index, (pattern, name, rule) in enumerate(LIBRARY):
         if not applies(pattern, step.form):
             continue
-        if isinstance(rule, each):
-            try:
-                keys = list(rule.keys(exact))
-            except (AttributeError, KeyError):
-                continue
-            for k in keys:
-                found.append(Mistake(name, partial(_term, rule.rule, k), terms.get(k, "")))
-        else:
-            found.append(Mistake(name, rule))
+        if not isinstance(rule, each):
+            found.append(Mistake(name, index))
+            continue
+        try:
+            keys = list(rule.keys(exact))
+        except (AttributeError, KeyError):
+            continue
+        for k in keys:  # a term named as the card writes it, or else by its operand's symbol
+            if rule.role in TERM_ROLES or rule.role is None:
+                term = terms.get(k, "")
+            else:
+                term = symbols.get((rule.role, k), "")
+            found.append(Mistake(name, index, k, term=term))
     return [m for m in found if not math.isnan(m.value(exact))]
-
-
-def _term(rule: Callable[[Values, object], float], k: object, v: Values) -> float:
-    return rule(v, k)
 
 
 FORMULA_SLIPS = ("constant_forgotten", "power_as_product", "added_instead", "multiplied_instead",

@@ -130,21 +130,6 @@ FAILED = (ArithmeticError, ValueError)  # a rule or mistake undefined in some wo
 
 
 @dataclass(frozen=True)
-class Mistake:
-    """A known mistake on one step: its name, the term it concerns, and the value it gives."""
-
-    name: str
-    rule: Callable[[Values], float]
-    term: str = ""  # for a sum: which term, as written on the card ("w₃₁·a₁", "s → x → z")
-
-    def value(self, values: Values) -> float:
-        try:
-            return float(self.rule(values))
-        except (*FAILED, AttributeError, KeyError):
-            return math.nan
-
-
-@dataclass(frozen=True)
 class Step:
     id: str
     phase: str
@@ -171,7 +156,7 @@ class Step:
     # The edges the step uses: (layer, neuron, source) of weights, or (parent, child) in a graph.
     edges: tuple = ()
     terms: tuple[tuple[object, str], ...] = ()  # (k, how term k is written), for sums
-    mistakes: tuple[Mistake, ...] = ()
+    mistakes: tuple = ()  # bptui.mistakes.Mistake: the known mistakes this step can tell apart
     asked: bool = True
     hints: tuple[str, ...] = ()  # the rule, then the numbers worked part of the way
     expression: tuple = ()  # graph lessons: the formula as a tree

@@ -14,6 +14,7 @@ LECTURE = Path(__file__).resolve().parent.parent / "lessons" / "lecture-example.
 def _data_home(tmp_path, monkeypatch):
     """Progress and attempt records go to a fresh folder in every test, never the user's own."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture

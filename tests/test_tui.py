@@ -411,3 +411,35 @@ async def test_escape_does_nothing_when_the_lesson_was_opened_directly():
         screen = await ready(pilot)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+async def test_steps_built_once_are_cached_and_the_next_first_frame_shows_step_1():
+    from bptui import cache
+
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        for _ in range(100):  # the cache is written just after the steps are ready
+            if list(cache.folder().glob("*.pickle")):
+                break
+            await pilot.pause(0.01)
+    [kept] = cache.folder().glob("*.pickle")
+    again = lecture_app()
+    async with again.run_test(size=(100, 30)):
+        screen = again.screen
+        assert screen.session is not None  # at mount: no worker, no wait
+        assert "step 1/67" in text_of(screen, "#topbar")
+        assert [s.value for s in screen.session.all_steps] == pytest.approx(
+            [s.value for s in steps_of_lecture()], rel=0, abs=0
+        )  # the very numbers the engine gave: nothing recomputed differently
+    kept.write_bytes(b"not a pickle")  # a broken cache is only a reason to build again
+    third = lecture_app()
+    async with third.run_test(size=(100, 30)) as pilot:
+        assert third.screen.session is None
+        await ready(pilot)
+
+
+def steps_of_lecture():
+    from bptui import steps
+
+    return steps.build(load(str(LECTURE)))

@@ -103,35 +103,48 @@ class LessonScreen(TutorScreen):
         self.check_size(self.app.size.width, self.app.size.height)
         self.query_one("#answer", Input).cursor_blink = self.app.cursor_blink
         self.query_one("#answer", Input).focus()
-        # The lesson and its step card come first; the key bar (a widget per binding, costly to
-        # style) and the engine (numpy) follow right after the first frame.
+        # Steps built on an earlier run come from the cache: the first frame shows step 1. Else
+        # the lesson's own card comes first and the engine (numpy) builds the steps right after;
+        # the key bar (a widget per binding, costly to style) always follows the first frame.
+        cached = self.cached_session()
+        if cached is not None:
+            self.ready(cached)
         self.call_after_refresh(self.after_first_frame)  # runs once the first frame is drawn
 
+    def cached_session(self):
+        from bptui import cache
+
+        all_steps = cache.load(self.lesson)
+        return None if all_steps is None else self.new_session(all_steps)
+
+    def new_session(self, all_steps):
+        from bptui.progress import Store
+        from bptui.session import Session
+
+        lesson = self.lesson
+        store = Store(lesson.source, lesson.name, lesson.text) if self.app.persist else None
+        return Session(lesson, all_steps, store)
+
     async def after_first_frame(self) -> None:
-        self.prepare()
+        if self.session is None:
+            self.prepare()
         await self.mount(footer())
         self.refresh_bindings()  # the footer listens from its mount on
 
     @work(thread=True, exclusive=True, group="prepare")
     def prepare(self) -> None:
         """The engine and the saved progress, off the UI thread: the first frame does not wait."""
-        from bptui import steps
+        from bptui import cache, steps
         from bptui.lesson import LessonError
-        from bptui.progress import Store
-        from bptui.session import Session
 
         try:
             all_steps = steps.build(self.lesson)
         except LessonError as error:  # numbers out of range: the message `bptui check` gives
             self.app.call_from_thread(self.cannot_open, str(error))
             return
-        store = (
-            Store(self.lesson.source, self.lesson.name, self.lesson.text)
-            if self.app.persist
-            else None
-        )
-        session = Session(self.lesson, all_steps, store)
+        session = self.new_session(all_steps)
         self.app.call_from_thread(self.ready, session)
+        cache.save(self.lesson, all_steps)  # the next start shows step 1 in its first frame
 
     def cannot_open(self, message: str) -> None:
         """Back to the picker with the message, or, opened directly, exit 2 and say why."""
