@@ -1,4 +1,4 @@
-"""Cold start to the first frame, and keypress-to-render latency, beside a minimal Textual app.
+"""Cold start until step 1 can be answered, and keypress-to-verdict latency, beside a minimal app.
 
 Each program runs in a real pseudo-terminal (100×30), in a fresh interpreter, and is timed from
 spawn until given text appears in what it writes to the terminal. The runs alternate between the
@@ -26,6 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+TUTOR = ["lessons/lecture-example.toml", "--restart"]  # step 1/67 on every start
 
 
 class Terminal:
@@ -81,10 +82,15 @@ class Terminal:
         os.close(self.master)
 
 
-def measure_tutor(env) -> tuple[float, float, float]:
-    term = Terminal(
-        [sys.executable, "-m", "bptui", "lessons/lecture-example.toml", "--restart"], env
-    )
+def measure_tutor(env, first_run: bool = False) -> tuple[float, float, float]:
+    """First frame, step 1 ready for an answer, and keypress → verdict, in seconds.
+
+    `first_run`: an empty steps cache, as on the very first start of a lesson (or after bptui
+    itself changed); otherwise the steps built by an earlier start are read back.
+    """
+    if first_run:
+        env = dict(env, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="bptui-bench-cache-"))
+    term = Terminal([sys.executable, "-m", "bptui", *TUTOR], env)
     try:
         first = term.wait_for("The lecture") - term.start
         ready = term.wait_for("step 1/67") - term.start
@@ -179,14 +185,20 @@ def main() -> int:
     env = dict(
         os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30", TEXTUAL_ANIMATIONS="none"
     )
+    # As a user's Python: bytecode written once and reused (pip compiles it on install). Without
+    # this, a machine that sets PYTHONDONTWRITEBYTECODE compiles bptui afresh on every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "bptui")], check=True)
     env["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="bptui-bench-")
-    tutor, minimal = [], []
+    env["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bptui-bench-cache-")
+    tutor, first_runs, minimal = [], [], []
     measure_tutor(env), measure_minimal(env)  # warm the file cache: "cold" means a new process
     cpu_tutor, cpu_minimal = [], []
     for _ in range(args.runs):
         tutor.append(measure_tutor(env))
+        first_runs.append(measure_tutor(env, first_run=True))
         minimal.append(measure_minimal(env))
-        cpu_tutor.append(first_frame_cpu(env, "The lecture", "-m", "bptui", "lecture-example"))
+        cpu_tutor.append(first_frame_cpu(env, "step 1/67", "-m", "bptui", *TUTOR))
         cpu_minimal.append(first_frame_cpu(env, "minimal app ready", str(HERE / "minimal_app.py")))
 
     def ms(values):
@@ -201,13 +213,18 @@ def main() -> int:
     print(f"first frame   bptui lecture-example  {ms([t[0] for t in tutor])}   ratio {ratio:.2f}×")
     cpu_ratio = statistics.median(cpu_tutor) / statistics.median(cpu_minimal)
     print(f"first frame, CPU time   minimal app  {ms(cpu_minimal)}")
-    print(f"first frame, CPU time   bptui        {ms(cpu_tutor)}   ratio {cpu_ratio:.2f}×")
+    print(f"step 1, CPU time         bptui        {ms(cpu_tutor)}   ratio {cpu_ratio:.2f}×")
     if args.instructions:
-        mine = first_frame_instructions(env, "The lecture", "-m", "bptui", "lecture-example")
+        mine = first_frame_instructions(env, "step 1/67", "-m", "bptui", *TUTOR)
         theirs = first_frame_instructions(env, "minimal app ready", str(HERE / "minimal_app.py"))
         print(f"first frame, instructions  minimal {theirs / 1e6:.0f} M  bptui {mine / 1e6:.0f} M"
               f"   ratio {mine / theirs:.2f}×")  # fmt: skip
-    print(f"steps ready   bptui (step 1/67 shown){ms([t[1] for t in tutor])}")
+    answerable = statistics.median(t[1] for t in tutor)
+    print(f"step 1 ready for an answer           {ms([t[1] for t in tutor])}   "
+          f"ratio {answerable / first_minimal:.2f}× (the goal: at most 1.25×)")  # fmt: skip
+    first_answerable = statistics.median(t[1] for t in first_runs)
+    print(f"  the same, first run (no steps cache){ms([t[1] for t in first_runs])}   "
+          f"ratio {first_answerable / first_minimal:.2f}×")  # fmt: skip
     print(f"keypress → render  minimal app       {ms([m[1] for m in minimal])}")
     print(f"keypress → render  bptui answer      {ms([t[2] for t in tutor])}")
     work = 1000 * measure_answer_work(env)

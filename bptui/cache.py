@@ -1,23 +1,23 @@
-"""Built steps kept between runs, so that the tutor's first frame can already show step 1.
+"""Work done on an earlier run, kept so that the tutor's first frame can already show step 1.
 
-Building a lesson's steps needs numpy and the whole bug library: a few hundred milliseconds from
-a cold start. The result depends only on the lesson's text, its scaffold level, the language the
-step texts are written in, and bptui's own code, so it is kept under that key in the user's cache
-folder (platformdirs; files 0600, and only such a file of the user's own is read back). A cache
-that is missing, unreadable or stale is ignored, never an error: the steps are then built as
-usual, from the numpy engine, and the cache written again.
+Two things are kept: a lesson file as parsed and validated, and a lesson's built steps. Building
+the steps needs numpy and the whole bug library, a few hundred milliseconds from a cold start;
+parsing needs tomllib. Each result depends only on its inputs (the file's text; the lesson, its
+scaffold level and the language of the step texts) and on bptui's own code, so it is kept under
+a hash of those in the user's cache folder (platformdirs; files 0600, and only such a file of the
+user's own is read back). A cache entry that is missing, unreadable or stale is ignored, never an
+error: the work is then done as usual, from the numpy engine, and the entry written again.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
 import sys
 from pathlib import Path
-
-from bptui.i18n import language
 
 MAX_BYTES = 8 * 1024 * 1024
 PACKAGE = Path(__file__).resolve().parent
@@ -29,32 +29,41 @@ def folder() -> Path:
     return platformdirs.user_cache_path("bptui", appauthor=False) / "steps"
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """bptui's own code, as the files are now: a change of code is a new cache."""
     parts = [sys.version]
-    for path in sorted(PACKAGE.rglob("*.py")):
-        with contextlib.suppress(OSError):
-            info = path.stat()
-            parts.append(f"{path.relative_to(PACKAGE)}:{info.st_size}:{info.st_mtime_ns}")
+    for folder_path, folders, files in os.walk(PACKAGE):
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                with contextlib.suppress(OSError):
+                    info = os.stat(os.path.join(folder_path, name))
+                    parts.append(f"{folder_path}/{name}:{info.st_size}:{info.st_mtime_ns}")
     return "\n".join(parts)
 
 
-def key(lesson) -> str:
-    text = "\0".join((code_fingerprint(), language(), lesson.scaffold, lesson.text))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def path_for(*inputs: str) -> Path:
+    text = "\0".join((code_fingerprint(), *inputs))
+    return folder() / f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}.pickle"
 
 
-def load(lesson) -> list | None:
-    """The lesson's steps as built before, or None."""
-    path = folder() / f"{key(lesson)}.pickle"
+def steps_inputs(lesson) -> tuple[str, ...]:
+    from bptui.i18n import language
+
+    return ("steps", language(), lesson.scaffold, lesson.text)
+
+
+def get(*inputs: str):
+    """What was kept for these inputs, or None."""
+    path = path_for(*inputs)
     try:
         info = path.stat()
         if info.st_size > MAX_BYTES or not private(info):
             return None
-        steps = pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - anything wrong with a cache only means building again
+        return pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - anything wrong with a cache only means working it out again
         return None
-    return steps if isinstance(steps, list) else None
 
 
 def private(info: os.stat_result) -> bool:
@@ -63,13 +72,23 @@ def private(info: os.stat_result) -> bool:
     return mine and not info.st_mode & 0o022
 
 
-def save(lesson, steps: list) -> None:
-    """Keep the steps for the next start (quietly not, if the cache folder cannot be written)."""
-    path = folder() / f"{key(lesson)}.pickle"
+def put(value, *inputs: str) -> None:
+    """Keep the value for the next start (quietly not, if the cache folder cannot be written)."""
+    path = path_for(*inputs)
     with contextlib.suppress(OSError, pickle.PicklingError):
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
         with open(os.open(temporary, flags, 0o600), "wb") as out:
-            out.write(pickle.dumps(steps, protocol=pickle.HIGHEST_PROTOCOL))
+            out.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, path)
+
+
+def load(lesson) -> list | None:
+    """The lesson's steps as built before, or None."""
+    steps = get(*steps_inputs(lesson))
+    return steps if isinstance(steps, list) else None
+
+
+def save(lesson, steps: list) -> None:
+    put(steps, *steps_inputs(lesson))

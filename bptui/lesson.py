@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -160,6 +159,8 @@ def read_text(path: Path, limit: int = MAX_BYTES, what: str = "a lesson file") -
 
 def load_toml(text: str, source: str, error=None) -> dict:
     """TOML parsed by the standard library; every failure a located message, never a traceback."""
+    import tomllib  # here: a lesson parsed on an earlier run comes from the cache without it
+
     error = error or LessonError
     try:
         return tomllib.loads(text)
@@ -172,8 +173,16 @@ def load_toml(text: str, source: str, error=None) -> dict:
 
 def load(spec: str) -> Lesson:
     """Read and validate a lesson given as a path or a shipped name."""
+    from bptui import cache
+
     path = resolve(spec)
-    return parse(read_text(path), source=str(path), name=path.stem)
+    text = read_text(path)
+    inputs = ("lesson", str(path), path.stem, text)
+    lesson = cache.get(*inputs)  # the same file parsed by the same code on an earlier run
+    if not isinstance(lesson, Lesson):
+        lesson = parse(text, source=str(path), name=path.stem)
+        cache.put(lesson, *inputs)
+    return lesson
 
 
 def parse(text: str, source: str = "<lesson>", name: str = "lesson") -> Lesson:

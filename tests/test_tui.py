@@ -417,13 +417,14 @@ async def test_steps_built_once_are_cached_and_the_next_first_frame_shows_step_1
     from bptui import cache
 
     app = lecture_app()
+    kept = cache.path_for(*cache.steps_inputs(app.lesson))
     async with app.run_test(size=(100, 30)) as pilot:
         await ready(pilot)
         for _ in range(100):  # the cache is written just after the steps are ready
-            if list(cache.folder().glob("*.pickle")):
+            if kept.exists():
                 break
             await pilot.pause(0.01)
-    [kept] = cache.folder().glob("*.pickle")
+    assert kept.exists()
     again = lecture_app()
     async with again.run_test(size=(100, 30)):
         screen = again.screen

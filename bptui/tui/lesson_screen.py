@@ -89,8 +89,15 @@ class LessonScreen(TutorScreen):
         self.paused = False
         self.pending: list[str] = []  # answers entered before the steps were ready, in order
         self.full_diagram = False  # F7: the whole network even where it does not fit
+        self.away = False  # another screen was on top since the last drawing
+        self.cached = None  # a session whose steps came from the cache, until it is ready
 
     def compose(self) -> ComposeResult:
+        # Steps built on an earlier run come from the cache: the first frame shows step 1. The
+        # screen is marked as drawn before its widgets are styled, which costs nothing now.
+        self.cached = self.cached_session()
+        if self.cached is not None:
+            self.add_class("drawn", update=False)
         yield Static(self.topbar(), id="topbar")
         with ScrollableContainer(id="diagram-box"):
             yield Static(id="diagram")
@@ -103,12 +110,12 @@ class LessonScreen(TutorScreen):
         self.check_size(self.app.size.width, self.app.size.height)
         self.query_one("#answer", Input).cursor_blink = self.app.cursor_blink
         self.query_one("#answer", Input).focus()
-        # Steps built on an earlier run come from the cache: the first frame shows step 1. Else
-        # the lesson's own card comes first and the engine (numpy) builds the steps right after;
-        # the key bar (a widget per binding, costly to style) always follows the first frame.
-        cached = self.cached_session()
-        if cached is not None:
-            self.ready(cached)
+        # Without cached steps the lesson's own card comes first and the engine (numpy) builds
+        # the steps right after; the key bar (a widget per binding, costly to style) always
+        # follows the first frame.
+        if self.cached is not None:
+            self.ready(self.cached)
+            self.cached = None
         self.call_after_refresh(self.after_first_frame)  # runs once the first frame is drawn
 
     def cached_session(self):
@@ -203,8 +210,13 @@ class LessonScreen(TutorScreen):
         if self.is_mounted and event.size.width != self.topbar_width:
             self.query_one("#topbar", Static).update(self.topbar())
 
+    def on_screen_suspend(self) -> None:
+        self.away = True  # help, summary, a step jump: drawn again on return
+
     def on_screen_resume(self) -> None:
-        self.show()
+        if self.away:
+            self.show()
+        self.away = False
         self.focus_main()
 
     def focus_main(self) -> None:
