@@ -26,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parent
 def folder() -> Path:
     import platformdirs  # honours XDG_CACHE_HOME
 
-    return platformdirs.user_cache_path("bptui", appauthor=False) / "steps"
+    return platformdirs.user_cache_path("bptui", appauthor=False)
 
 
 @functools.cache
