@@ -25,7 +25,7 @@ from rich.cells import cell_len
 
 from bptui.i18n import t
 from bptui.lesson import GraphLesson
-from bptui.notation import derivative_name, escape_markup, given, name_with_subscript, sub
+from bptui.notation import derivative_name, escape_markup, given, name_with_subscript, sub, wrap
 
 # The view each phase is drawn in (any other phase: forward).
 VIEWS = {"output": "backward", "backward": "backward", "chain": "backward",
@@ -110,20 +110,6 @@ class _Canvas:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(width - cell_len(text), 0)
-
-
-def wrap(text: str, width: int) -> list[str]:
-    """Words (or, in Chinese, characters) in lines of at most `width` cells."""
-    lines, line = [], ""
-    spaced = " " in text
-    for word in text.split(" ") if spaced else list(text):
-        joined = f"{line} {word}" if line and spaced else line + word
-        if line and cell_len(joined) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = joined
-    return [*lines, line] if line else lines
 
 
 @dataclass

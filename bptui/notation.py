@@ -144,3 +144,19 @@ def safe(text: str) -> str:
 def _is_control(char: str) -> bool:
     code = ord(char)
     return code < 0x20 or 0x7F <= code < 0xA0
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Words (or, in Chinese, characters) in lines of at most `width` cells."""
+    from rich.cells import cell_len
+
+    lines, line = [], ""
+    spaced = " " in text
+    for word in text.split(" ") if spaced else list(text):
+        joined = f"{line} {word}" if line and spaced else line + word
+        if line and cell_len(joined) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = joined
+    return [*lines, line] if line else lines

@@ -444,3 +444,25 @@ def steps_of_lecture():
     from bptui import steps
 
     return steps.build(load(str(LECTURE)))
+
+
+async def test_picker_summaries_wrap_indented_under_their_title_and_rewrap_on_resize():
+    from rich.cells import cell_len
+    from textual.content import Content
+
+    def option_lines(app) -> list[list[str]]:
+        options = app.screen.query_one("#lessons", OptionList)
+        prompts = [options.get_option_at_index(i).prompt for i in range(options.option_count)]
+        return [Content.from_markup(str(p)).plain.split("\n") for p in prompts]
+
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        narrow = option_lines(app)
+        assert any(len(lines) > 2 for lines in narrow)  # some summary needs two lines at 80
+        for lines in narrow:
+            assert all(line.startswith("  ") and cell_len(line) <= 72 for line in lines[1:])
+        await pilot.resize_terminal(140, 30)
+        await pilot.pause()
+        wide = option_lines(app)
+        assert sum(map(len, wide)) < sum(map(len, narrow))  # fewer lines once there is room

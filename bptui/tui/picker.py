@@ -32,6 +32,10 @@ class PickerScreen(TutorScreen):
     """
     BINDINGS = [Binding("f1", "app.help", "Help", id="help")]
 
+    def __init__(self):
+        super().__init__()
+        self.filled_width = 0  # the screen width the summaries were wrapped for
+
     def compose(self) -> ComposeResult:
         yield Static(f"[b]{t('tui.picker_title')}[/]", id="topbar")
         yield OptionList(id="lessons")
@@ -51,6 +55,17 @@ class PickerScreen(TutorScreen):
 
     def focus_main(self) -> None:
         self.query_one("#lessons", OptionList).focus()
+
+    def option_width(self) -> int:
+        """Cells for an option's text: the screen less the list's margin, border, padding and
+        scrollbar (two cells each)."""
+        self.filled_width = self.app.size.width
+        return self.filled_width - 8
+
+    def on_resize(self, event) -> None:
+        super().on_resize(event)
+        if self.is_mounted and event.size.width != self.filled_width:
+            self.fill()  # the summaries wrapped again, each line indented
 
     def fill(self) -> None:
         from bptui.progress import Store
@@ -72,7 +87,8 @@ class PickerScreen(TutorScreen):
             suggest = suggested is None and not finished
             if suggest:
                 suggested = index
-            options.add_option(Option(texts.lesson_option(lesson, progress, suggest), id=str(path)))
+            prompt = texts.lesson_option(lesson, progress, suggest, self.option_width())
+            options.add_option(Option(prompt, id=str(path)))
         if options.option_count:
             first = highlighted if highlighted is not None else suggested
             options.highlighted = first or 0

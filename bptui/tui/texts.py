@@ -11,7 +11,7 @@ from collections import Counter
 from bptui.glossary import mistake, phase_name, phase_title
 from bptui.i18n import CATALOG, lesson_text, t
 from bptui.notation import escape_markup as escape
-from bptui.notation import shown_at
+from bptui.notation import shown_at, wrap
 
 HELP_EN = """[b]bptui — learn backpropagation by doing it[/]
 
@@ -453,7 +453,10 @@ def summary(session):
     return Group(*parts)
 
 
-def lesson_option(lesson, progress: tuple[int, int] | None, suggested: bool = False) -> str:
+def lesson_option(
+    lesson, progress: tuple[int, int] | None, suggested: bool = False, width: int = 76
+) -> str:
+    """A lesson in the picker: its title and progress, then its summary indented under it."""
     if progress is None:
         where = f"[$text-muted]{t('tui.new')}[/]"
     else:
@@ -462,7 +465,8 @@ def lesson_option(lesson, progress: tuple[int, int] | None, suggested: bool = Fa
     if suggested:
         where += f"  [b $accent]{t('tui.next')}[/]"
     text = lesson_text(lesson, "summary")
-    summary_line = f"\n  [$text-muted]{escape(text)}[/]" if text else ""
+    lines = wrap(text, max(width - 2, 20)) if text else []
+    summary_line = "".join(f"\n  [$text-muted]{escape(line)}[/]" for line in lines)
     return f"[b]{escape(lesson_text(lesson, 'title'))}[/]  {where}{summary_line}"
 
 
