@@ -6,7 +6,7 @@ import sys
 
 from bptui import __version__
 
-COMMANDS = ("key", "check", "schema", "replay", "practice")
+COMMANDS = ("key", "check", "schema", "replay", "practice", "sheet", "serve")
 
 
 def _key(args) -> int:
@@ -74,6 +74,18 @@ def _replay(args) -> int:
     return replay_main(args, drive)
 
 
+def _sheet(args) -> int:
+    from bptui.sheet import main as sheet_main
+
+    return sheet_main(args)
+
+
+def _serve(args) -> int:
+    from bptui.serve import main as serve_main  # textual-serve: only here, never for the tutor
+
+    return serve_main(args)
+
+
 def _practice(args) -> int:
     import random
     from pathlib import Path
@@ -130,7 +142,32 @@ def command_parser():
     replay.add_argument("--tui", action="store_true", help="drive the real tutor, headless")
     replay.add_argument("--screenshots", metavar="DIR", help="with --tui: an SVG after every step")
     replay.add_argument("--size", default="100x30", metavar="COLSxROWS", help="with --tui")
+    replay.add_argument(
+        "--report", action="store_true", help="a class report: per step, how the files did"
+    )
+    replay.add_argument("--csv", metavar="FILE", help="write the per-step report as CSV")
+    replay.add_argument("--html", metavar="FILE", help="write the report as one HTML page")
     replay.set_defaults(run=_replay)
+
+    sheet = sub.add_parser("sheet", help="print a lesson as a worksheet (or, with --key, its key)")
+    sheet.add_argument("lesson")
+    sheet.add_argument("--key", action="store_true", help="with the worked answers")
+    sheet.add_argument("--format", choices=("markdown", "html"), default="markdown")
+    sheet.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    add_scaffold(sheet)
+    sheet.set_defaults(run=_sheet)
+
+    serve = sub.add_parser("serve", help="the tutor in the browser, a learner per browser")
+    serve.add_argument("lesson", nargs="?", help="a lesson (default: the picker)")
+    serve.add_argument("--host", default="localhost", help="address to listen on (0.0.0.0: all)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--public-url", metavar="URL", help="the address learners use, if not --host"
+    )
+    serve.add_argument("--students", metavar="FILE", help="one student a line: personal links")
+    serve.add_argument("--links", action="store_true", help="print each student's link and stop")
+    serve.add_argument("--data", metavar="DIR", help="where every learner's folder is kept")
+    serve.set_defaults(run=_serve)
 
     from bptui.lesson import LOSSES
 
@@ -146,7 +183,7 @@ def command_parser():
     )
     add_scaffold(practice)
     practice.set_defaults(run=_practice)
-    for command in (key, replay, practice):
+    for command in (key, replay, practice, sheet, serve):
         add_language(command)
     return parser
 
