@@ -40,7 +40,7 @@ class Verdict:
     # the wrong way at the places asked (coarse == the step's places): no try used
     basis: str = "exact"  # right from: "exact", "screen" or "carried" numbers
     carried: tuple[tuple[str, str], ...] = ()  # (symbol, the learner's value) the answer used
-    also: tuple[str, ...] = ()  # another mistake that gives the very same number
+    also: tuple[tuple[str, str], ...] = ()  # another mistake (and its term) giving the same number
 
     @property
     def invalid(self) -> bool:
@@ -130,7 +130,7 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         closest = min(matches, key=lambda match: match[1:3])
         # a slip of the whole value (×10, a sign) only when it is clearly the closer reading
         generic, distance, _, best = closest if closest[1] < specific[1] / 2 else specific
-        also = [m.name for g, d, _, m in matches[1:]
+        also = [(m.name, m.term) for g, d, _, m in matches[1:]
                 if (g, d) <= (generic, distance + 1e-12) and m.name != best.name]  # fmt: skip
         return Verdict(False, value, mistake=best.name, term=best.term, also=tuple(also[:1]))
     if given == at and any(abs(value - r) < 10.0**-at * (1 + 1e-9) for r in finite):

@@ -27,7 +27,7 @@ FREE = ("invalid", "precision")  # a typo that does not parse, or a right answer
 UNREADABLE = (OSError, ValueError, KeyError, TypeError, AttributeError)
 MAX_BYTES = 4 * 1024 * 1024  # a progress file is never near this; larger is not one of ours
 MAX_STEPS, MAX_TRIES, MAX_ANSWER = 100_000, 10_000, 1_000
-RECORD_KEYS = {"answers", "verdicts", "hints", "revealed", "correct"}
+RECORD_KEYS = {"answers", "verdicts", "hints", "revealed", "correct", "filled"}
 
 
 def data_dir() -> Path:
@@ -48,16 +48,19 @@ class StepRecord:
     hints: int = 0
     revealed: bool = False
     correct: bool = False
+    filled: bool = False  # filled in by the tutor: a mastered skill's remaining step
 
     @property
     def done(self) -> bool:
-        return self.correct or self.revealed
+        return self.correct or self.revealed or self.filled
 
     @property
     def outcome(self) -> str | None:
-        """first_try, after_wrong, after_hint, revealed, or None while the step is not done."""
+        """first_try, after_wrong, after_hint, revealed, filled, or None while not done."""
         if self.revealed and not self.correct:
             return "revealed"
+        if self.filled and not self.correct:
+            return "filled"
         if not self.correct:
             return None
         if self.hints:
@@ -93,6 +96,7 @@ class Progress:
         0  # how many steps the lesson asks, so the picker can say "12/67" without the engine
     )
     started: str = field(default_factory=lambda: _stamp())  # names the attempt, orders restarts
+    offered: list[str] = field(default_factory=list)  # skills offered to be filled in (once)
 
     def record(self, step_id: str) -> StepRecord:
         return self.records.setdefault(step_id, StepRecord())
@@ -192,6 +196,7 @@ class Store:
                     progress.started = disk.started  # what this one added goes on from there
                 if disk.started == progress.started:
                     progress.records = merge(base, progress.records, disk.records)
+                    progress.offered = list(dict.fromkeys([*disk.offered, *progress.offered]))
             data = {"format": FORMAT, **asdict(progress)}
             data["attempt"] = str(self.attempt_path(progress))
             _write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
@@ -259,6 +264,7 @@ def merge(base: dict, ours: dict, theirs: dict) -> dict:
             hints=other.hints + max(mine.hints - before.hints, 0),
             revealed=other.revealed or mine.revealed,
             correct=other.correct or mine.correct,
+            filled=other.filled or mine.filled,
         )
     return merged
 
@@ -291,11 +297,16 @@ def checked(raw: object) -> Progress:
             need(all(isinstance(x, str) and len(x) <= MAX_ANSWER for x in texts), "answers")
         need(len(answers) == len(verdicts), "verdicts")
         need(whole(record.get("hints", 0), MAX_TRIES), "hints")
-        need(all(isinstance(record.get(k, False), bool) for k in ("revealed", "correct")), "flags")
+        flags = ("revealed", "correct", "filled")
+        need(all(isinstance(record.get(k, False), bool) for k in flags), "flags")
         out[step_id] = StepRecord(**record)
+    offered = raw.get("offered", [])
+    need(isinstance(offered, list) and len(offered) <= 100, "offered")
+    need(all(isinstance(x, str) and _STAMP.fullmatch(x.replace("_", "-")) for x in offered),
+         "offered")  # fmt: skip
     return Progress(
         lesson=raw["lesson"], fingerprint=raw["fingerprint"], position=raw["position"],
-        records=out, total=raw.get("total", 0), started=started or "unknown",
+        records=out, total=raw.get("total", 0), started=started or "unknown", offered=offered,
     )  # fmt: skip
 
 

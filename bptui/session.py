@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bptui.answers import Verdict, grade, read
 from bptui.i18n import t
 from bptui.lesson import Lesson
+from bptui.mastery import Skills, skill_of
 from bptui.model import Step
 from bptui.progress import FREE, OUTCOMES, Progress, StepRecord, Store
 
@@ -24,10 +25,11 @@ class Score:
     after_hint: int
     revealed: int
     total: int
+    filled: int = 0  # filled in by the tutor (a mastered skill), counted apart
 
     @property
     def done(self) -> int:
-        return self.first_try + self.after_wrong + self.after_hint + self.revealed
+        return self.first_try + self.after_wrong + self.after_hint + self.revealed + self.filled
 
 
 class Session:
@@ -47,6 +49,8 @@ class Session:
         self.progress.position = min(max(self.progress.position, 0), len(self.steps) - 1)
         self.save_failed = False
         self.last_verdict: Verdict | None = None  # the most recent answer's, for replays
+        self.skills = Skills(store.root) if store else None  # the learner's record across lessons
+        self.mastered: str | None = None  # a skill just mastered, whose other steps can be filled
 
     # --- where we are ---
 
@@ -114,6 +118,8 @@ class Session:
         record.verdicts.append(verdict.key)
         record.correct = verdict.correct
         self.save()
+        if record.correct:
+            self.count(step, record)
         return verdict
 
     def ladder(self, step: Step) -> list[tuple[str, str]]:
@@ -165,6 +171,38 @@ class Session:
         if not record.done:
             record.revealed = True
             self.save()
+            self.count(self.step, record)
+
+    # --- mastery ---
+
+    def count(self, step: Step, record: StepRecord) -> None:
+        """A step just done counts for its skill; a skill just mastered is offered, once a lesson,
+        if this lesson still asks it (`mastered`, until the learner fills or moves on)."""
+        skill = skill_of(step)
+        if self.skills is None or skill is None:
+            return
+        try:
+            records = self.skills.add(skill, record.outcome)
+        except OSError:
+            return  # the skills file is a convenience: the lesson's own progress is saved
+        if records[skill].mastered and skill not in self.progress.offered and self.to_fill(skill):
+            self.progress.offered.append(skill)
+            self.mastered = skill
+            self.save()
+
+    def to_fill(self, skill: str) -> list[Step]:
+        """The steps of a skill this lesson still asks of the learner."""
+        return [s for s in self.steps if skill_of(s) == skill and not self.done(s)]
+
+    def fill(self, skill: str) -> int:
+        """Fill in the skill's remaining steps (shown as filled, counted apart); how many."""
+        steps = self.to_fill(skill)
+        for step in steps:
+            self.progress.record(step.id).filled = True
+        self.mastered = None
+        if steps:
+            self.save()
+        return len(steps)
 
     def go(self, index: int) -> None:
         self.progress.position = min(max(index, 0), len(self.steps) - 1)
@@ -174,6 +212,7 @@ class Session:
         self.progress = self.store.fresh() if self.store else Progress(self.lesson.source, "")
         self.base = {}
         self.notice = None
+        self.mastered = None
         self.save()
 
     def save(self) -> None:
@@ -194,7 +233,7 @@ class Session:
 
     def score(self) -> Score:
         counts = Counter(self.record(s).outcome for s in self.steps)
-        return Score(*(counts[o] for o in OUTCOMES), len(self.steps))
+        return Score(*(counts[o] for o in OUTCOMES), len(self.steps), counts["filled"])
 
     def summary(self) -> tuple[dict[str, Counter], Counter]:
         """Outcomes per phase (in lesson order), and how often each named mistake was made

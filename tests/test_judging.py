@@ -132,7 +132,7 @@ def test_realistic_mistakes_are_named_as_a_teacher_would():
     for case in CORPUS:
         verdict = grade(lesson_steps(case["lesson"])[case["step"]], case["answer"])
         assert not verdict.correct, case
-        named.append(case["named"] in (verdict.mistake or "", *verdict.also))
+        named.append(case["named"] in (verdict.mistake or "", *(n for n, _ in verdict.also)))
     assert sum(named) / len(named) >= 0.9, [
         c for c, ok in zip(CORPUS, named, strict=True) if not ok
     ]
@@ -228,3 +228,12 @@ def test_the_readme_lists_every_mistake_the_tutor_names():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for name in mistakes.names():
         assert f"| `{name}` |" in readme, name
+
+
+def test_a_second_reading_of_the_same_number_names_its_term_too(lecture):
+    from bptui.tui.texts import explain
+
+    z1 = steps.build(lecture)[0]  # z₁ = 1·1 + (−2)·(−1) + 1 = 4
+    verdict = grade(z1, "2", {})  # the bias subtracted, or the second term left out
+    said = explain(verdict)
+    assert "…" not in said and "w₁₂·x₂" in said

@@ -71,6 +71,7 @@ class LessonScreen(TutorScreen):
         Binding("pageup", "scroll_card(-1)", show=False),
         Binding("pagedown", "scroll_card(1)", show=False),
         Binding("f7", "whole_network", "Network", id="network", show=False),  # in the help
+        Binding("ctrl+f", "fill", "Fill in", id="fill"),  # only while a mastered skill is offered
     ]
 
     def __init__(
@@ -246,16 +247,24 @@ class LessonScreen(TutorScreen):
             return
         verdict = session.answer(text)
         self.feedback = texts.verdict(step, text, verdict)
+        if session.mastered:  # just mastered, with steps of it still to do here: offered once
+            self.feedback += "\n" + texts.offer(session)
+            self.refresh_bindings()
         if verdict.correct:
             self.advance()
         self.show()
 
     def advance(self) -> None:
+        """On to the next step (past steps filled in; after the last, the first not done)."""
         session = self.session
         if session.finished:
             self.action_summary()
-        elif session.position < len(session.steps) - 1:
-            session.go(session.position + 1)
+            return
+        ahead = [i for i in range(session.position + 1, len(session.steps))
+                 if not session.record(session.steps[i]).filled]  # fmt: skip
+        undone = [i for i, step in enumerate(session.steps) if not session.done(step)]
+        if ahead or undone:
+            session.go((ahead or undone)[0])
 
     # --- autoplay: the lesson plays itself, for a lecture on a projector ---
 
@@ -330,7 +339,22 @@ class LessonScreen(TutorScreen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "leave":  # only when there is a picker to go back to
             return len(self.app.screen_stack) > 1
+        if action == "fill":  # only while a skill just mastered is on offer
+            return self.session is not None and self.session.mastered is not None
         return True
+
+    def action_fill(self) -> None:
+        """ctrl+f: the tutor fills in the mastered skill's other steps of this lesson."""
+        session = self.session
+        if session is None or session.mastered is None:
+            return
+        skill = session.mastered
+        n = session.fill(skill)
+        self.feedback = texts.filled(n, skill)
+        self.refresh_bindings()
+        if session.record(session.step).filled:
+            self.advance()
+        self.show()
 
     def action_leave(self) -> None:
         """Back to the lesson picker, which shows the progress just made."""

@@ -25,7 +25,7 @@ class PickerScreen(TutorScreen):
     PickerScreen #path {
         margin: 0 1;
     }
-    PickerScreen #picker-hint {
+    PickerScreen #picker-hint, PickerScreen #skills {
         padding: 0 2;
         color: $text-muted;
     }
@@ -39,6 +39,7 @@ class PickerScreen(TutorScreen):
     def compose(self) -> ComposeResult:
         yield Static(f"[b]{t('tui.picker_title')}[/]", id="topbar")
         yield OptionList(id="lessons")
+        yield Static(id="skills")
         yield Static(t("tui.picker_hint"), id="picker-hint")
         yield Input(placeholder=t("tui.path"), id="path")
         yield Footer()
@@ -68,7 +69,8 @@ class PickerScreen(TutorScreen):
             self.fill()  # the summaries wrapped again, each line indented
 
     def fill(self) -> None:
-        from bptui.progress import Store
+        from bptui.mastery import Skills
+        from bptui.progress import Store, data_dir
 
         options = self.query_one("#lessons", OptionList)
         highlighted = options.highlighted
@@ -92,6 +94,7 @@ class PickerScreen(TutorScreen):
         if options.option_count:
             first = highlighted if highlighted is not None else suggested
             options.highlighted = first or 0
+        self.query_one("#skills", Static).update(texts.skills_line(Skills(data_dir()).load()))
 
     @on(OptionList.OptionSelected, "#lessons")
     def chosen(self, event: OptionList.OptionSelected) -> None:

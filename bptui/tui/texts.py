@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from bptui.glossary import mistake, phase_name, phase_title
-from bptui.i18n import CATALOG, lesson_text, t
+from bptui.i18n import CATALOG, language, lesson_text, t
 from bptui.notation import escape_markup as escape
 from bptui.notation import shown_at, wrap
 
@@ -150,6 +150,17 @@ CATALOG["en"].update(
         "key.close": "Back to the lesson",
         "key.restart_lesson": "Restart the lesson",
         "key.close_help": "Close",
+        "key.fill": "Fill in",
+        "tui.filled_mark": "(filled in: a skill you had mastered)",
+        "tui.status_filled": " · {filled} filled",
+        "tui.summary_filled": " {filled} filled in by the tutor (skills you had mastered).",
+        "tui.col.filled": "filled",
+        "tui.offer": "★ {skill}: {streak} right first time in a row, mastered. ctrl+f fills in the {left} other {symbol} steps of this lesson (counted apart), or just go on.",
+        "tui.filled": "Filled in {n} {symbol} steps, counted apart in your score; F5 and F6 show them.",
+        "tui.skills": "Skills",
+        "tui.skills_none": "Skills: none practised yet. Each step you do counts for its skill, across lessons.",
+        "tui.skills_line": "Skills — mastered: {mastered} · to practise: {weak} · bptui practice --focus weakest",
+        "tui.skills_nothing": "none yet",
         "tui.help": HELP_EN,
     }
 )
@@ -238,6 +249,17 @@ CATALOG["zh"].update(
         "key.close": "回到课程",
         "key.restart_lesson": "重新开始本课",
         "key.close_help": "关闭",
+        "key.fill": "代填",
+        "tui.filled_mark": "（程序代填：你已掌握的技能）",
+        "tui.status_filled": " · {filled} 代填",
+        "tui.summary_filled": "另有 {filled} 步由程序代填（你已掌握的技能）。",
+        "tui.col.filled": "代填",
+        "tui.offer": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余 {left} 个 {symbol} 步骤（另外计分），或者继续自己做。",
+        "tui.filled": "已代填 {n} 个 {symbol} 步骤，另外计分；F5、F6 可以查看。",
+        "tui.skills": "技能",
+        "tui.skills_none": "技能：还没有练习记录。每做完一步，都会记到它的技能上，跨课程累计。",
+        "tui.skills_line": "技能 —— 已掌握：{mastered} · 待练习：{weak} · bptui practice --focus weakest",
+        "tui.skills_nothing": "暂无",
         "tui.help": HELP_ZH,
     }
 )
@@ -267,7 +289,7 @@ def status_loading() -> str:
 
 def status(session) -> str:
     score = session.score()
-    return t(
+    text = t(
         "tui.status",
         k=session.position + 1,
         n=len(session.steps),
@@ -276,6 +298,36 @@ def status(session) -> str:
         hinted=score.after_hint,
         revealed=score.revealed,
     )
+    return text + (t("tui.status_filled", filled=score.filled) if score.filled else "")
+
+
+def offer(session) -> str:
+    """The offer made once a skill is mastered: fill in its other steps of this lesson."""
+    from bptui.mastery import MASTERED_AFTER, label, short
+
+    skill = session.mastered
+    said = t("tui.offer", skill=escape(label(skill, language())), streak=MASTERED_AFTER,
+             left=len(session.to_fill(skill)), symbol=escape(short(skill)))  # fmt: skip
+    return f"[$accent]{said}[/]"
+
+
+def filled(n: int, skill: str) -> str:
+    from bptui.mastery import short
+
+    return f"[$accent]{t('tui.filled', n=n, symbol=escape(short(skill)))}[/]"
+
+
+def skills_line(records: dict) -> str:
+    """The picker's line on skills: those mastered, and the weakest to practise."""
+    from bptui.mastery import short, weakest
+
+    if not records:
+        return t("tui.skills_none")
+    mastered = [short(s) for s, r in records.items() if r.mastered]
+    weak = [f"{short(s)} {records[s].first_try}/{records[s].done}" for s in weakest(records)[:3]]
+    nothing = t("tui.skills_nothing")
+    return t("tui.skills_line", mastered=escape(" ".join(mastered) or nothing),
+             weak=escape(", ".join(weak) or nothing))  # fmt: skip
 
 
 def intro_card(lesson) -> str:
@@ -323,6 +375,8 @@ def card(session) -> str:
         lines.append(f"  {symbol} {result}")
     if record.revealed and not record.correct:
         lines[-1] += f" [$text-muted]{t('tui.revealed_mark')}[/]"
+    elif record.filled and not record.correct:
+        lines[-1] += f" [$text-muted]{t('tui.filled_mark')}[/]"
     for number, hint in enumerate(session.hints_shown(), 1):
         lines.append(f"[$warning]{t('tui.hint', k=number)}[/] {escape(hint)}")
     if step.note:
@@ -361,8 +415,8 @@ def explain(verdict) -> str:
     if not verdict.mistake:
         return t("tui.unnamed")
     said = mistake(verdict.mistake, verdict.term)
-    for other in verdict.also:
-        said += t("tui.or", other=mistake(other))
+    for other, term in verdict.also:
+        said += t("tui.or", other=mistake(other, term))
     return said
 
 
@@ -414,16 +468,20 @@ def summary(session):
     phases, mistakes = session.summary()
     score = session.score()
     table = Table(title=t("tui.summary_title"), title_justify="left", expand=True)
-    columns = ("phase", "steps", "first", "retried", "hinted", "revealed", "open")
+    columns = ["phase", "steps", "first", "retried", "hinted", "revealed", "open"]
+    keys = ["steps", "first_try", "after_wrong", "after_hint", "revealed", "open"]
+    if score.filled:  # a column only for a lesson where the tutor filled steps in
+        columns.insert(-1, "filled")
+        keys.insert(-1, "filled")
     for column in columns:
         table.add_column(t(f"tui.col.{column}"), justify="left" if column == "phase" else "right")
-    keys = ("steps", "first_try", "after_wrong", "after_hint", "revealed", "open")
     for phase, counts in phases.items():
         table.add_row(phase_name(phase), *(str(counts[key]) for key in keys))
     head = Text.from_markup(
         f"[b]{escape(lesson_text(session.lesson, 'title'))}[/]\n"
         + escape(t("tui.summary_head", done=score.done, total=score.total, first=score.first_try,
                    retried=score.after_wrong, hinted=score.after_hint, revealed=score.revealed))
+        + (escape(t("tui.summary_filled", filled=score.filled)) if score.filled else "")
     )  # fmt: skip
     parts = [head, table]
     went_wrong = session.went_wrong()

@@ -1,0 +1,142 @@
+"""Mastery: each step counts for its skill across lessons; a skill right first time three times
+in a row is mastered, and the tutor offers, once a lesson, to fill in its remaining steps."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bptui import steps
+from bptui.lesson import load, shipped_lessons
+from bptui.mastery import MASTERED_AFTER, SKILLS, Skills, skill_of, weakest
+from bptui.progress import Store, data_dir
+from bptui.session import Session
+
+from .conftest import LECTURE
+from .tui_helpers import answer, lecture_app, ready
+
+
+def session_of(spec: str) -> Session:
+    lesson = load(spec)
+    return Session(lesson, steps.build(lesson), Store(lesson.source, lesson.name, lesson.text))
+
+
+def play_until(session: Session, skill: str, right_first_time: int) -> None:
+    """Answer every step right, in order, until `skill` has been right first time n times."""
+    seen = 0
+    while seen < right_first_time:
+        step = session.step
+        session.answer(step.shown)
+        seen += skill_of(step) == skill
+        session.go(session.position + 1)
+
+
+@pytest.mark.parametrize("path", shipped_lessons(), ids=lambda p: p.stem)
+def test_every_step_of_every_shipped_lesson_practises_a_known_skill(path):
+    lesson = load(str(path))
+    assert all(skill_of(step) in SKILLS for step in steps.build(lesson))
+
+
+def test_three_right_first_time_master_a_skill_and_it_is_offered_once():
+    session = session_of(str(LECTURE))
+    play_until(session, "z", MASTERED_AFTER - 1)
+    assert session.mastered is None
+    play_until(session, "z", 1)
+    assert session.mastered == "z"
+    left = session.to_fill("z")
+    assert left and all(skill_of(s) == "z" and not session.done(s) for s in left)
+    assert session.progress.offered == ["z"]
+    session.mastered = None  # the learner goes on without filling
+    play_until(session, "z", 1)
+    assert session.mastered != "z"  # once a lesson: not offered again
+
+
+def test_filling_fills_only_that_skills_remaining_steps_and_counts_them_apart():
+    session = session_of(str(LECTURE))
+    play_until(session, "z", MASTERED_AFTER)
+    before = {s.id: session.done(s) for s in session.steps}
+    left = {s.id for s in session.to_fill("z")}
+    assert session.fill("z") == len(left)
+    changed = {i for i, was in before.items() if session.done(session.by_id[i]) != was}
+    assert changed == left
+    score = session.score()
+    assert score.filled == len(left)
+    assert score.first_try == sum(1 for s in session.steps if session.record(s).correct)
+    assert session.mastered is None and session.to_fill("z") == []
+    again = session_of(str(LECTURE))  # saved: a new tutor on the lesson sees the same
+    assert again.score().filled == len(left)
+
+
+def test_a_retry_a_hint_or_a_reveal_starts_the_run_again():
+    session = session_of(str(LECTURE))
+    play_until(session, "z", 2)
+    records = Skills(data_dir()).load()
+    assert records["z"].streak == 2
+    while skill_of(session.step) != "z":
+        session.answer(session.step.shown)
+        session.go(session.position + 1)
+    session.answer("12345")  # wrong first
+    session.answer(session.step.shown)
+    assert Skills(data_dir()).load()["z"].streak == 0
+    assert session.mastered is None
+
+
+def test_the_record_is_kept_across_lessons_and_weakest_ranks_it():
+    first = session_of("04-forward-pass")
+    play_until(first, "z", 2)
+    second = session_of("03-one-neuron")
+    while skill_of(second.step) != "z":
+        second.answer(second.step.shown)
+        second.go(second.position + 1)
+    second.answer(second.step.shown)
+    records = Skills(data_dir()).load()
+    assert records["z"].first_try == 3 and records["z"].mastered
+    assert second.mastered in (None, "z")  # offered only if lesson 03 still asks a z
+    records["activation"].streak = 0
+    records["activation"].first_try = 0
+    assert weakest(records)[0] == "activation"
+
+
+def test_a_corrupt_skills_file_is_set_aside_not_lost(tmp_path):
+    skills = Skills(tmp_path)
+    skills.path.write_text("{not json", encoding="utf-8")
+    assert skills.load() == {}
+    skills.add("z", "first_try")
+    assert (tmp_path / "skills.unreadable.json").read_text(encoding="utf-8") == "{not json"
+    assert json.loads(skills.path.read_text(encoding="utf-8"))["skills"]["z"]["first_try"] == 1
+
+
+async def test_the_tutor_offers_the_fill_and_ctrl_f_fills_in():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        session = screen.session
+        assert not screen.check_action("fill", ())
+        for _ in range(20):
+            if session.mastered is not None:
+                break
+            await answer(pilot, session.step.shown.replace("−", "-"))
+        skill = session.mastered
+        feedback = str(screen.query_one("#feedback").render())
+        assert "ctrl+f" in feedback and str(len(session.to_fill(skill))) in feedback
+        assert screen.check_action("fill", ())
+        left = len(session.to_fill(skill))
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert session.score().filled == left and session.to_fill(skill) == []
+        assert not session.record(session.step).filled  # moved on past the filled steps
+        assert f"{left} filled" in str(screen.query_one("#topbar").render())
+        assert not screen.check_action("fill", ())
+
+
+async def test_the_picker_shows_the_skills():
+    from bptui.tui.app import TutorApp
+
+    session = session_of(str(LECTURE))
+    play_until(session, "z", MASTERED_AFTER)
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        line = str(app.screen.query_one("#skills").render())
+        assert "mastered: z" in line and "a " in line
