@@ -31,6 +31,7 @@ Each step asks for one value of the forward or backward pass. Work it out, type 
   PgUp/PgDn scroll the step card
   F7        the whole network, or just the current neuron (when it does not all fit)
   ctrl+r    twice: start the lesson from scratch
+  ctrl+f    when a skill is mastered (3 right first time in a row): fill in its other steps
   Escape    back to the lesson list (when the lesson was opened from it)
   F1        this help          ctrl+q   quit (your progress is saved after every answer)
 
@@ -57,6 +58,7 @@ HELP_ZH = """[b]bptui —— 动手学反向传播[/]
   PgUp/PgDn 滚动步骤卡片
   F7        整个网络，或只看当前的神经元（放不下的时候）
   ctrl+r    按两次：本课从头开始
+  ctrl+f    某个技能已掌握（连续 3 步一次答对）时：由程序代填它在本课的其余步骤
   Escape    回到课程列表（从列表打开的课程）
   F1        本帮助          ctrl+q   退出（每次作答后进度都会保存）
 
