@@ -466,3 +466,23 @@ async def test_picker_summaries_wrap_indented_under_their_title_and_rewrap_on_re
         await pilot.pause()
         wide = option_lines(app)
         assert sum(map(len, wide)) < sum(map(len, narrow))  # fewer lines once there is room
+
+
+async def test_while_the_picker_is_shown_the_lessons_steps_are_built_so_step_1_comes_at_once():
+    from bptui import cache
+    from bptui.lesson import shipped_lessons
+
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lessons = [load(str(path)) for path in shipped_lessons()]
+        for _ in range(600):  # every shipped lesson, in the background
+            if all(cache.load(lesson) is not None for lesson in lessons):
+                break
+            await pilot.pause(0.02)
+        assert all(cache.load(lesson) is not None for lesson in lessons)
+        await pilot.press("enter")  # the suggested lesson
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonScreen) and screen.session is not None
+        assert "step 1/" in str(screen.query_one("#topbar").render())

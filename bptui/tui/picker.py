@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, OptionList, Static
@@ -49,6 +49,7 @@ class PickerScreen(TutorScreen):
         self.query_one("#path", Input).cursor_blink = self.app.cursor_blink
         self.fill()
         self.query_one("#lessons", OptionList).focus()
+        self.call_after_refresh(self.warm_up)  # once the picker is on screen
 
     def on_screen_resume(self) -> None:
         self.fill()
@@ -96,6 +97,35 @@ class PickerScreen(TutorScreen):
             options.highlighted = first or 0
         self.query_one("#skills", Static).update(texts.skills_line(Skills(data_dir()).load()))
 
+    @work(thread=True, exclusive=True, group="warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        """While the learner chooses, build the steps of every shipped lesson not yet in the
+        cache, the suggested one first: whichever is opened then shows step 1 at once."""
+        from textual.worker import get_current_worker
+
+        from bptui import cache, steps
+
+        worker = get_current_worker()
+        first = self.query_one("#lessons", OptionList).highlighted or 0
+        paths = shipped_lessons()
+        for path in [*paths[first:], *paths[:first]]:
+            if worker.is_cancelled:
+                return
+            try:
+                lesson = self.as_opened(load(str(path)))
+                if cache.load(lesson) is None:
+                    cache.save(lesson, steps.build(lesson))
+            except LessonError:
+                continue  # listed as broken already
+
+    def as_opened(self, lesson):
+        """The lesson as the tutor opens it: with --scaffold, at that level."""
+        if self.app.scaffold:  # --scaffold: more or less help than the lesson's own
+            from dataclasses import replace
+
+            return replace(lesson, scaffold=self.app.scaffold)
+        return lesson
+
     @on(OptionList.OptionSelected, "#lessons")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         self.open(event.option.id)
@@ -113,8 +143,4 @@ class PickerScreen(TutorScreen):
                 texts.escape(str(error)), title=t("tui.cannot_open"), severity="error", timeout=10
             )
             return
-        if self.app.scaffold:  # --scaffold: more or less help than the lesson's own
-            from dataclasses import replace
-
-            lesson = replace(lesson, scaffold=self.app.scaffold)
-        self.app.push_screen(LessonScreen(lesson))
+        self.app.push_screen(LessonScreen(self.as_opened(lesson)))
