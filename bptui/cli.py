@@ -29,7 +29,8 @@ def _key(args) -> int:
 
 def _check(args) -> int:
     """Each lesson read, validated and worked through (the engine and every step): what `check`
-    accepts, `key`, `replay` and the tutor can handle."""
+    accepts, `key`, `replay` and the tutor can handle. Every problem of a file is listed; the
+    steps are built only for a file that validated."""
     from bptui import lesson, steps
     from bptui.notation import clean
 
@@ -38,8 +39,11 @@ def _check(args) -> int:
         try:
             loaded = lesson.load(spec)
             steps.build(loaded)
-        except lesson.LessonError as error:
-            print(f"✗ {clean(str(error))}", file=sys.stderr)
+        except lesson.LessonError as error:  # every problem of the file, a line each
+            first, *rest = error.lines()
+            print(f"✗ {clean(first)}", file=sys.stderr)
+            for line in rest:
+                print(clean(line), file=sys.stderr)
             failed += 1
         except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
             print(f"✗ {clean(spec)}: {internal(error)}", file=sys.stderr)

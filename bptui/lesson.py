@@ -1,8 +1,9 @@
 """Lesson files: find them, read them as untrusted data, validate them into a `Lesson`.
 
 Nothing here evaluates lesson text: TOML is parsed by the standard library, and every value is
-checked for type, shape and range before the engine sees it. Every problem becomes a `LessonError`
-that says what is wrong and where (the line when it can be found, and the field path).
+checked for type, shape and range before the engine sees it. Every problem of a file is found in one
+pass and said by a `LessonError` (what is wrong and where: the line when it can be found, and the
+field path); a check that depends on a broken part is skipped, so one mistake is said once.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ DEFAULT_DECIMALS = 3
 
 
 class LessonError(Exception):
-    """A lesson that cannot be used, with where the problem is."""
+    """A lesson that cannot be used, with where the problem is; or, from the validator, every
+    problem of a file (`problems`, in the order of the file), each such an error of its own."""
 
     def __init__(self, source: str, message: str, where: str = "", line: int | None = None):
         super().__init__(message)
@@ -49,10 +51,35 @@ class LessonError(Exception):
         self.message = message
         self.where = where
         self.line = line
+        self.problems: list[LessonError] = [self]
 
-    def __str__(self) -> str:
+    @classmethod
+    def of(cls, source: str, problems: list[LessonError], more: bool = False) -> LessonError:
+        """One error for a file's problems: the problem itself when there is only one."""
+        if len(problems) == 1 and not more:
+            return problems[0]
+        count = f"more than {len(problems)} errors" if more else f"{len(problems)} errors"
+        error = cls(source, count + (f"; the first {len(problems)}:" if more else ""))
+        error.problems = list(problems)
+        return error
+
+    def lines(self) -> list[str]:
+        """Each on a line of its own (a newline in a quoted key does not start another): the
+        problem, or the count and then every problem, indented."""
+        if len(self.problems) == 1:
+            return [_one_line(self.located())]
+        return [self.located(), *("  " + _one_line(p.located()) for p in self.problems)]
+
+    def located(self) -> str:
         place = self.source + (f":{self.line}" if self.line else "")
         return f"{place}: {self.where + ': ' if self.where else ''}{self.message}"
+
+    def __str__(self) -> str:
+        return self.located() if len(self.problems) == 1 else "\n".join(self.lines())
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines())
 
 
 class Layer(NamedTuple):  # NamedTuple, not dataclass: cheaper to define, on the first frame's path
@@ -187,7 +214,7 @@ def load(spec: str) -> Lesson:
 
 def parse(text: str, source: str = "<lesson>", name: str = "lesson") -> Lesson:
     data = load_toml(text.removeprefix("\ufeff"), source)
-    return _Validator(source, text).lesson(data, name)
+    return _Validator(source, text).validate(data, name)
 
 
 def _toml_message(text: str) -> tuple[str, int | None]:
@@ -203,6 +230,8 @@ def _toml_message(text: str) -> tuple[str, int | None]:
 
 
 def _kind(value: object) -> str:
+    import datetime
+
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
@@ -213,28 +242,120 @@ def _kind(value: object) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a table"
+    if isinstance(value, datetime.datetime):
+        return "a date and time"
+    if isinstance(value, datetime.date):
+        return "a date"
+    if isinstance(value, datetime.time):
+        return "a time"
     return type(value).__name__
 
 
+def _count(n: int, one: str, many: str = "") -> str:
+    """`1 number`, `2 numbers`: a count with its noun in agreement."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
+def _names(names: list[str]) -> str:
+    """'a'; 'a' and 'b'; 'a', 'b' and 'c'."""
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+NAME = r"[A-Za-z_][A-Za-z_0-9]*"  # a graph's input or node
+INPUT, OUTPUT = "input of the network", "neuron of the output layer"  # what a number is one per
+MAX_PROBLEMS = 50  # a file with more has the first ones listed: fixing those comes first
+
+
+class _TooMany(Exception):
+    """Enough problems found: the validator stops and reports them."""
+
+
+class _Shape(NamedTuple):
+    """What the training part needs to know of the network; None where the network is broken."""
+
+    inputs: int | None = None  # how many inputs
+    layers: int | None = None  # how many layers
+    activation: str | None = None  # the output layer's
+    width: int | None = None  # the output layer's number of neurons
+
+
 class _Validator:
+    """Checks a parsed lesson field by field and notes every problem it finds.
+
+    A check that depends on a broken part is skipped (the next layer's row lengths, when a layer's
+    weights are not rows), so one mistake is reported once. Leaf checks (`string`, `number`, …)
+    raise the problem; `attempt` notes it and gives None. Checks of a whole part (`table`,
+    `vector`, `layer`, …) note their own problems and give None when the part is unusable: None
+    is "unknown" to every check that depends on it.
+    """
+
     def __init__(self, source: str, text: str):
         self.source = source
         self.text = text
+        self.problems: list[LessonError] = []
 
-    def fail(self, where: str, message: str) -> LessonError:
-        return LessonError(self.source, message, where, locate(self.text, where))
+    def validate(self, data: dict, name: str) -> Lesson | GraphLesson:
+        """The lesson, or a LessonError with every problem found, in the order of the file."""
+        try:
+            lesson = self.lesson(data, name)
+        except _TooMany:
+            lesson = None
+        if self.problems:
+            found = sorted(self.problems[:MAX_PROBLEMS], key=lambda p: p.line or 0)
+            raise LessonError.of(self.source, found, more=len(self.problems) > MAX_PROBLEMS)
+        assert lesson is not None  # a part is left out only for a problem noted
+        return lesson
 
-    def table(self, data: object, where: str, required: tuple, optional: tuple = ()) -> dict:
+    def fail(self, where: str, message: str, line_of: str = "") -> LessonError:
+        """The problem, at the line of `line_of` (or of `where`, or else of the nearest field
+        that holds it, e.g. `samples = [1, 2]` for training.samples[2])."""
+        line = locate(self.text, line_of) if line_of else None
+        path = where if where != "lesson" else ""
+        while line is None and path:
+            line = locate(self.text, path)
+            parent = re.sub(r"\[\d+\]$|\.[^.[\]]*$", "", path)
+            path = parent if parent != path else ""
+        return LessonError(self.source, message, where, line)
+
+    def note(self, problem: LessonError) -> None:
+        self.problems.append(problem)
+        if len(self.problems) > MAX_PROBLEMS:
+            raise _TooMany
+
+    def attempt(self, check, *args):
+        """check(*args), or None with the problem it raised noted."""
+        try:
+            return check(*args)
+        except LessonError as problem:
+            self.note(problem)
+            return None
+
+    # --- fields ---
+
+    def table(self, data: object, where: str, required: tuple, optional: tuple = ()):
+        """The table, its missing keys a problem, each unknown key one of its own (at its line);
+        None if it is not a table. A missing key is left out of what is checked next."""
         if not isinstance(data, dict):
-            raise self.fail(where, f"must be a table, not {_kind(data)}")
-        for key in required:
-            if key not in data:
-                raise self.fail(where, f"missing key '{key}'")
-        unknown = [key for key in data if key not in required and key not in optional]
-        if unknown:
-            expected = ", ".join((*required, *optional))
-            raise self.fail(where, f"unknown key '{unknown[0]}' (expected: {expected})")
+            self.note(self.fail(where, f"must be a table, not {_kind(data)}"))
+            return None
+        missing = [key for key in required if key not in data]
+        if missing:  # at one place: said together
+            word = "key" if len(missing) == 1 else "keys"
+            self.note(self.fail(where, f"missing {word} {_names(missing)}"))
+        expected = ", ".join((*required, *optional))
+        for key in data:
+            if key not in required and key not in optional:
+                message = f"unknown key '{key}' (expected: {expected})"
+                self.note(self.fail(where, message, self.key_path(where, key)))
         return data
+
+    @staticmethod
+    def key_path(where: str, key: str) -> str:
+        """The field path that finds a key's own line, when the key is written bare."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            return ""
+        return key if where == "lesson" else f"{where}.{key}"
 
     def string(self, value: object, where: str) -> str:
         """A string, without control characters: lesson text never drives the terminal."""
@@ -261,246 +382,448 @@ class _Validator:
             )
         return float(value)
 
-    def vector(self, value: object, where: str, length: int | None, what: str) -> tuple:
+    def vector(self, value: object, where: str, length: int | None, each: str):
+        """A list of numbers, `length` of them (one per `each`) when that is known; None if it is
+        not one. A wrong length and every bad number are problems of their own."""
         if not isinstance(value, list):
-            raise self.fail(where, f"must be a list of numbers, not {_kind(value)}")
+            self.note(self.fail(where, f"must be a list of numbers, not {_kind(value)}"))
+            return None
         if length is not None and len(value) != length:
-            raise self.fail(where, f"has {len(value)} numbers, but {what} needs {length}")
-        if not value:
-            raise self.fail(where, "must not be empty")
-        return tuple(self.number(item, f"{where}[{i + 1}]") for i, item in enumerate(value))
+            size = _count(len(value), "number")
+            self.note(self.fail(where, f"has {size}, but needs {length} (one per {each})"))
+        elif not value:
+            if length != 0:  # 0: `length` said so already
+                self.note(self.fail(where, "must not be empty"))
+            return None
+        numbers = [self.attempt(self.number, x, f"{where}[{i + 1}]") for i, x in enumerate(value)]
+        if None in numbers or (length is not None and len(value) != length):
+            return None
+        return tuple(numbers)
 
-    def items(self, value: object, where: str, what: str, limit: int) -> list:
+    def length(self, lists: list, length: int | None, where: str, what: str, each: str):
+        """The length to check each of `lists` against. When there are several and all have the
+        same wrong length, that is one mistake (often in what they are measured against): said
+        once, at `where`, and their own length is then the one they are checked against."""
+        sizes = {len(v) if isinstance(v, list) else None for v in lists}
+        if len(lists) < 2 or len(sizes) != 1 or None in sizes or length in (None, *sizes):
+            return length
+        size = sizes.pop()
+        message = f"each {what} has {_count(size, 'number')}, but needs {length} (one per {each})"
+        self.note(self.fail(where, message, f"{where}[1]"))
+        return size
+
+    def items(self, value: object, where: str, one: str, many: str, limit: int, holder: str):
+        """A list of tables (or names): at least one, at most `limit` in `holder`."""
         if not isinstance(value, list):
-            raise self.fail(where, f"must be a list of {what}, not {_kind(value)}")
+            raise self.fail(where, f"must be a list of {many}, not {_kind(value)}")
         if not value:
-            raise self.fail(where, f"needs at least one of {what}")
+            raise self.fail(where, f"needs at least one {one}")
         if len(value) > limit:
-            raise self.fail(where, f"has {len(value)} {what}; a lesson may have at most {limit}")
+            raise self.fail(where, f"has {len(value)} {many}; {holder} may have at most {limit}")
         return value
 
-    # --- the lesson ---
+    # --- a network lesson ---
 
-    def lesson(self, data: dict, name: str) -> Lesson | GraphLesson:
+    def lesson(self, data: dict, name: str) -> Lesson | GraphLesson | None:
         optional = ("summary", "display", "tutor", "narration")
-        if isinstance(data, dict) and "graph" in data:
+        if "graph" in data:
             return self.graph_lesson(data, name, optional)
         top = self.table(data, "lesson", ("title", "network", "training"), optional)
-        inputs, layers = self.network(top["network"])
-        loss, rate, samples = self.training(top["training"], len(inputs), layers)
+        inputs, layers, shape = None, None, _Shape()
+        if "network" in top:
+            inputs, layers, shape = self.network(top["network"])
+        training = None
+        if "training" in top:
+            training = self.training(top["training"], shape)
+        common = self.common(top, name, PHASES)
+        if self.problems or None in (inputs, layers, training, common):
+            return None
+        loss, rate, samples = training
         return Lesson(
-            **self.common(top, name, PHASES),
-            inputs=inputs,
-            layers=layers,
-            loss=loss,
-            learning_rate=rate,
-            samples=samples,
+            **common, inputs=inputs, layers=layers, loss=loss, learning_rate=rate, samples=samples
         )
 
-    def common(self, top: dict, name: str, phases: tuple[str, ...]) -> dict:
+    def common(self, top: dict, name: str, phases: tuple[str, ...]) -> dict | None:
         """The fields every kind of lesson has: title, summary, display, tutor and narration."""
-        title = self.string(top["title"], "title").strip()
-        if not title:
-            raise self.fail("title", "must not be empty")
-        decimals, ask, narration = self.tutor_options(top, phases)
-        summary = self.string(top.get("summary", ""), "summary").strip()
+        title = self.attempt(self.string, top["title"], "title") if "title" in top else None
+        if title is not None and not title.strip():
+            self.note(self.fail("title", "must not be empty"))
+        summary = self.attempt(self.string, top.get("summary", ""), "summary")
+        options = self.tutor_options(top, phases)
+        if title is None or summary is None or options is None:
+            return None
+        decimals, ask, scaffold, narration = options
         return {
-            "title": title, "summary": summary, "decimals": decimals, "ask": ask,
-            "scaffold": self.scaffold, "narration": narration, "source": self.source,
-            "name": name, "text": self.text,
+            "title": title.strip(), "summary": summary.strip(), "decimals": decimals, "ask": ask,
+            "scaffold": scaffold, "narration": narration, "source": self.source, "name": name,
+            "text": self.text,
         }  # fmt: skip
 
-    def network(self, data: object) -> tuple[tuple[str, ...], tuple[Layer, ...]]:
+    def network(self, data: object):
+        """(input names, layers, shape): the names and layers None unless all are valid."""
         network = self.table(data, "network", ("inputs", "layers"))
-        names = self.items(network["inputs"], "network.inputs", "input names", MAX_INPUTS)
-        inputs = tuple(self.string(n, f"network.inputs[{i + 1}]") for i, n in enumerate(names))
-        if len(set(inputs)) != len(inputs) or not all(n.strip() for n in inputs):
-            raise self.fail("network.inputs", "input names must be unique and not empty")
-        tables = self.items(network["layers"], "network.layers", "layers", MAX_LAYERS)
+        if network is None:
+            return None, None, _Shape()
+        inputs = self.input_names(network["inputs"]) if "inputs" in network else None
+        given = network.get("inputs")  # their number is known even when a name is bad
+        count = len(given) if isinstance(given, list) and 0 < len(given) <= MAX_INPUTS else None
+        if "layers" not in network:
+            return None, None, _Shape(count)
+        tables = self.attempt(
+            self.items,
+            network["layers"],
+            "network.layers",
+            "layer",
+            "layers",
+            MAX_LAYERS,
+            "a lesson",
+        )
+        if tables is None:
+            return None, None, _Shape(count)
         layers = []
-        fan_in = len(inputs)
+        fan_in = count
+        activation = width = None
         for index, table in enumerate(tables, start=1):
-            layer = self.layer(table, f"network.layers[{index}]", fan_in)
-            if layer.activation == "softmax" and index != len(tables):
-                raise self.fail(
-                    f"network.layers[{index}].activation",
-                    "softmax is allowed only on the output layer (the last one)",
-                )
+            where = f"network.layers[{index}]"
+            layer, activation, width = self.layer(table, where, fan_in, index == 1)
+            if activation == "softmax" and index != len(tables):
+                message = "softmax is allowed only on the output layer (the last one)"
+                self.note(self.fail(f"{where}.activation", message))
             layers.append(layer)
-            fan_in = layer.width
-        return inputs, tuple(layers)
+            fan_in = width
+        shape = _Shape(count, len(tables), activation, width)
+        return inputs, None if None in layers else tuple(layers), shape
 
-    def layer(self, data: object, where: str, fan_in: int) -> Layer:
+    def input_names(self, value: object) -> tuple[str, ...] | None:
+        names = self.attempt(
+            self.items, value, "network.inputs", "input name", "input names", MAX_INPUTS, "a lesson"
+        )
+        if names is None:
+            return None
+        inputs = []
+        for i, item in enumerate(names, start=1):
+            name = self.attempt(self.string, item, f"network.inputs[{i}]")
+            if name is not None and not name.strip():
+                self.note(self.fail(f"network.inputs[{i}]", "must not be empty"))
+                name = None
+            inputs.append(name)
+        given = [n for n in inputs if n is not None]
+        twice = [n for n in dict.fromkeys(given) if given.count(n) > 1]
+        if twice:
+            verb = "is" if len(twice) == 1 else "are"
+            message = f"input names must be unique: {_names(twice)} {verb} given more than once"
+            self.note(self.fail("network.inputs", message))
+        return None if None in inputs or twice else tuple(inputs)
+
+    def layer(self, data: object, where: str, fan_in: int | None, first: bool):
+        """(the layer or None, its activation or None, its number of neurons or None)."""
         table = self.table(data, where, ("activation", "weights", "biases"))
-        activation = self.choice(
-            table["activation"], f"{where}.activation", ACTIVATIONS, "activation"
-        )
-        rows = self.items(table["weights"], f"{where}.weights", "rows of weights", MAX_WIDTH)
-        what = "the layer before" if not where.endswith("[1]") else "the input size"
-        weights = tuple(
-            self.vector(row, f"{where}.weights[{j + 1}]", fan_in, f"{what} ({fan_in} units)")
-            for j, row in enumerate(rows)
-        )
-        biases = self.vector(
-            table["biases"], f"{where}.biases", len(weights), "one per row of weights"
-        )
-        return Layer(activation, weights, biases)
+        if table is None:
+            return None, None, None
+        activation = weights = biases = rows = None
+        if "activation" in table:
+            activation = self.attempt(
+                self.choice, table["activation"], f"{where}.activation", ACTIVATIONS, "activation"
+            )
+        if "weights" in table:
+            rows = self.attempt(
+                self.items,
+                table["weights"],
+                f"{where}.weights",
+                "row of weights",
+                "rows of weights",
+                MAX_WIDTH,
+                "a layer",
+            )
+        if rows is not None and not any(isinstance(row, list) for row in rows):
+            message = "must be a list of rows, a list of numbers per neuron, e.g. [[1, -2], [3, 4]]"
+            self.note(self.fail(f"{where}.weights", message))
+            rows = None  # how many neurons is not known: the next layer is not checked
+        if rows is not None:
+            each = INPUT if first else "unit of the layer before"
+            length = self.length(rows, fan_in, f"{where}.weights", "row", each)
+            weights = [
+                self.vector(row, f"{where}.weights[{j}]", length, each)
+                for j, row in enumerate(rows, start=1)
+            ]
+        if "biases" in table:
+            count = None if rows is None else len(rows)
+            biases = self.vector(table["biases"], f"{where}.biases", count, "row of weights")
+        # The layer's width is its number of rows; unknown when they are broken, or when its
+        # biases say otherwise (then the next layer is not checked against either).
+        given = table.get("biases")
+        width = None if rows is None else len(rows)
+        if isinstance(given, list) and len(given) != width:
+            width = None
+        if activation is None or not weights or None in weights or biases is None:
+            return None, activation, width
+        return Layer(activation, tuple(weights), biases), activation, width
 
-    def training(self, data: object, n_inputs: int, layers: tuple[Layer, ...]):
+    def training(self, data: object, shape: _Shape):
+        """(loss, learning rate, samples), or None."""
         training = self.table(data, "training", ("loss", "learning_rate", "samples"))
-        loss = self.choice(training["loss"], "training.loss", LOSSES, "loss")
-        output = layers[-1]
-        if loss == "cross_entropy" and output.activation != "softmax":
-            raise self.fail(
-                f"network.layers[{len(layers)}].activation",
-                "cross_entropy needs a softmax output layer",
+        if training is None:
+            return None
+        loss = rate = tables = None
+        if "loss" in training:
+            loss = self.attempt(self.choice, training["loss"], "training.loss", LOSSES, "loss")
+        if loss == "cross_entropy" and shape.activation not in (None, "softmax"):
+            message = "cross_entropy needs a softmax output layer"
+            self.note(self.fail(f"network.layers[{shape.layers}].activation", message))
+        if shape.activation == "softmax" and loss not in (None, "cross_entropy"):
+            self.note(self.fail("training.loss", "a softmax output layer goes with cross_entropy"))
+        if "learning_rate" in training:
+            rate = self.attempt(self.number, training["learning_rate"], "training.learning_rate")
+        if rate is not None and rate <= 0:
+            message = f"must be a positive number, not {rate:g}"
+            self.note(self.fail("training.learning_rate", message))
+            rate = None
+        if "samples" in training:
+            tables = self.attempt(
+                self.items,
+                training["samples"],
+                "training.samples",
+                "sample",
+                "samples",
+                MAX_SAMPLES,
+                "a lesson",
             )
-        if output.activation == "softmax" and loss != "cross_entropy":
-            raise self.fail("training.loss", "a softmax output layer goes with cross_entropy")
-        rate = self.number(training["learning_rate"], "training.learning_rate")
-        if rate <= 0:
-            raise self.fail("training.learning_rate", f"must be a positive number, not {rate:g}")
-        tables = self.items(training["samples"], "training.samples", "samples", MAX_SAMPLES)
-        samples = []
-        for index, table in enumerate(tables, start=1):
-            where = f"training.samples[{index}]"
-            sample = self.table(table, where, ("x", "target"))
-            x = self.vector(sample["x"], f"{where}.x", n_inputs, f"the network's {n_inputs} inputs")
-            target = self.vector(
-                sample["target"],
-                f"{where}.target",
-                output.width,
-                f"the output layer's {output.width} neurons",
-            )
-            if loss == "cross_entropy" and (
-                min(target) < 0 or not math.isclose(sum(target), 1.0, abs_tol=1e-9)
-            ):
-                raise self.fail(
-                    f"{where}.target",
-                    "cross_entropy targets must be a distribution (each ≥ 0, summing to 1)",
-                )
-            samples.append(Sample(x, target))
+        if tables is None:
+            return None
+        given = [table if isinstance(table, dict) else {} for table in tables]
+        xs = [table.get("x") for table in given]
+        targets = [table.get("target") for table in given]
+        sizes = (
+            self.length(xs, shape.inputs, "training.samples", "x", INPUT),
+            self.length(targets, shape.width, "training.samples", "target", OUTPUT),
+        )
+        samples = [
+            self.sample(table, f"training.samples[{index}]", sizes, loss)
+            for index, table in enumerate(tables, start=1)
+        ]
+        if loss is None or rate is None or None in samples:
+            return None
         return loss, rate, tuple(samples)
 
-    def tutor_options(
-        self, top: dict, phases: tuple[str, ...]
-    ) -> tuple[int, tuple[str, ...], dict]:
+    def sample(self, data: object, where: str, sizes: tuple, loss: str | None) -> Sample | None:
+        """A sample, its x and target checked against `sizes` (those unknown: None)."""
+        sample = self.table(data, where, ("x", "target"))
+        if sample is None:
+            return None
+        x = target = None
+        if "x" in sample:
+            x = self.vector(sample["x"], f"{where}.x", sizes[0], INPUT)
+        if "target" in sample:
+            target = self.vector(sample["target"], f"{where}.target", sizes[1], OUTPUT)
+        if (
+            loss == "cross_entropy"
+            and target is not None
+            and (min(target) < 0 or not math.isclose(sum(target), 1.0, abs_tol=1e-9))
+        ):
+            message = "cross_entropy targets must be a distribution (each ≥ 0, summing to 1)"
+            self.note(self.fail(f"{where}.target", message))
+            return None
+        return None if x is None or target is None else Sample(x, target)
+
+    def tutor_options(self, top: dict, phases: tuple[str, ...]):
+        """(decimals, the phases asked, scaffold, narration), or None."""
+        decimals = DEFAULT_DECIMALS
         display = self.table(top.get("display", {}), "display", (), ("decimals",))
-        decimals = display.get("decimals", DEFAULT_DECIMALS)
-        if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
-            raise self.fail("display.decimals", "must be a whole number from 0 to 6")
+        if display is not None:
+            decimals = display.get("decimals", DEFAULT_DECIMALS)
+            if (
+                isinstance(decimals, bool)
+                or not isinstance(decimals, int)
+                or not 0 <= decimals <= 6
+            ):
+                self.note(self.fail("display.decimals", "must be a whole number from 0 to 6"))
+                decimals = None
+        ask = scaffold = None
         tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask", "scaffold"))
-        self.scaffold = self.choice(tutor.get("scaffold", "numbers"), "tutor.scaffold",
-                                    SCAFFOLDS, "scaffold")  # fmt: skip
-        ask = tutor.get("ask", list(phases))
-        if not isinstance(ask, list) or not ask:
-            raise self.fail("tutor.ask", "must be a non-empty list of phases")
-        for i, phase in enumerate(ask):
-            self.choice(phase, f"tutor.ask[{i + 1}]", phases, "phase")
-        narration = self.table(
-            top.get("narration", {}), "narration", (), (*NARRATION_KEYS, *LANGUAGES)
-        )
-        texts = {}
-        for key, value in narration.items():
+        if tutor is not None:
+            scaffold = self.attempt(
+                self.choice,
+                tutor.get("scaffold", "numbers"),
+                "tutor.scaffold",
+                SCAFFOLDS,
+                "scaffold",
+            )
+            ask = self.ask(tutor.get("ask", list(phases)), phases)
+        narration = self.narration(top.get("narration", {}))
+        if None in (decimals, ask, scaffold, narration):
+            return None
+        return decimals, ask, scaffold, narration
+
+    def ask(self, value: object, phases: tuple[str, ...]) -> tuple[str, ...] | None:
+        if not isinstance(value, list) or not value:
+            self.note(self.fail("tutor.ask", "must be a non-empty list of phases"))
+            return None
+        asked = [
+            self.attempt(self.choice, phase, f"tutor.ask[{i}]", phases, "phase")
+            for i, phase in enumerate(value, start=1)
+        ]
+        return None if None in asked else tuple(p for p in phases if p in asked)
+
+    def narration(self, value: object) -> dict | None:
+        narration = self.table(value, "narration", (), (*NARRATION_KEYS, *LANGUAGES))
+        if narration is None:
+            return None
+        texts: dict = {}
+        complete = True
+        for key, text in narration.items():
             if key in LANGUAGES:
                 keys = (*NARRATION_KEYS, "title")
-                texts[key] = {
-                    inner: self.string(text, f"narration.{key}.{inner}")
-                    for inner, text in self.table(value, f"narration.{key}", (), keys).items()
-                }
-            else:
-                texts[key] = self.string(value, f"narration.{key}")
-        return decimals, tuple(p for p in phases if p in ask), texts
+                table = self.table(text, f"narration.{key}", (), keys)
+                if table is None:
+                    complete = False
+                    continue
+                texts[key] = {}
+                for inner, inner_text in table.items():
+                    if inner in keys:
+                        where = f"narration.{key}.{inner}"
+                        texts[key][inner] = self.attempt(self.string, inner_text, where)
+                        complete = complete and texts[key][inner] is not None
+            elif key in NARRATION_KEYS:
+                texts[key] = self.attempt(self.string, text, f"narration.{key}")
+                complete = complete and texts[key] is not None
+        return texts if complete else None
 
     # --- a chain-rule graph ---
 
-    def graph_lesson(self, data: dict, name: str, optional: tuple) -> GraphLesson:
+    def graph_lesson(self, data: dict, name: str, optional: tuple) -> GraphLesson | None:
         from bptui import expr
 
         top = self.table(data, "lesson", ("title", "graph"), optional)
+        common = self.common(top, name, GRAPH_PHASES)
         graph = self.table(top["graph"], "graph", ("inputs", "output", "nodes"))
-        raw_inputs = graph["inputs"]
-        if not isinstance(raw_inputs, dict) or not raw_inputs:
-            raise self.fail("graph.inputs", "must be a table of name = number, e.g. { s = 0.5 }")
-        inputs = []
-        for key, value in raw_inputs.items():
-            self.identifier(key, f"graph.inputs.{key}", expr)
-            inputs.append((key, self.number(value, f"graph.inputs.{key}")))
-        tables = self.items(graph["nodes"], "graph.nodes", "nodes", MAX_NODES)
-        names = [n for n, _ in inputs]
-        texts = []
-        for index, table in enumerate(tables, start=1):
+        if graph is None:
+            return None
+        inputs = self.graph_inputs(graph["inputs"], expr) if "inputs" in graph else None
+        names = [n for n, _ in inputs or ()]
+        entries = None
+        if "nodes" in graph:
+            entries = self.attempt(
+                self.items, graph["nodes"], "graph.nodes", "node", "nodes", MAX_NODES, "a lesson"
+            )
+        nodes = None if entries is None else self.graph_nodes(entries, names, inputs, expr)
+        output = None
+        if "output" in graph:
+            output = self.attempt(self.string, graph["output"], "graph.output")
+        named = [] if nodes is None else [n for n, _, _ in nodes]
+        if output is not None and nodes is not None and None not in named and output not in named:
+            message = f"'{output}' is not a node (nodes: {', '.join(named)})"
+            self.note(self.fail("graph.output", message))
+        built = None if inputs is None or nodes is None else self.evaluable(inputs, nodes, expr)
+        if self.problems or None in (common, built, output):
+            return None
+        return GraphLesson(**common, inputs=tuple(inputs), nodes=tuple(built), output=output)
+
+    def graph_inputs(self, value: object, expr) -> list | None:
+        """[(name, value)], the name None if it is not one, the value if it is not a number."""
+        if not isinstance(value, dict) or not value:
+            message = "must be a table of name = number, e.g. { s = 0.5 }"
+            self.note(self.fail("graph.inputs", message))
+            return None
+        return [
+            (
+                self.attempt(self.identifier, key, f"graph.inputs.{key}", expr),
+                self.attempt(self.number, number, f"graph.inputs.{key}"),
+            )
+            for key, number in value.items()
+        ]
+
+    def graph_nodes(self, entries: list, names: list, inputs: list | None, expr):
+        """[[name, text, tree]], each None where unknown; `names` (the inputs') gets the nodes'."""
+        defined = [n for n in names if n is not None]  # the inputs, then each node in turn
+        nodes = []
+        for index, table in enumerate(entries, start=1):
             where = f"graph.nodes[{index}]"
             node = self.table(table, where, ("name", "expr"))
-            node_name = self.identifier(node["name"], f"{where}.name", expr)
-            if node_name in names:
-                raise self.fail(f"{where}.name", f"'{node_name}' is already defined")
-            names.append(node_name)
-            texts.append((node_name, self.string(node["expr"], f"{where}.expr")))
-        defined = [n for n, _ in inputs]
-        nodes = []
-        for index, (node_name, text) in enumerate(texts, start=1):
-            where = f"graph.nodes[{index}].expr"
-            try:
-                tree = expr.parse(text)
-            except expr.ExprError as error:
-                raise self.fail(where, f"cannot read '{text}': {error}") from None
-            parents = expr.names_in(tree)
-            for parent in parents:
-                if parent in defined:
-                    continue
-                if parent not in names:
-                    raise self.fail(
-                        where, f"unknown name '{parent}' (defined: {', '.join(defined)})"
-                    )
-                loop = _cycle(node_name, dict(texts), expr)
-                if loop:
-                    raise self.fail(where, f"cycle: {' → '.join(loop)}")
-                raise self.fail(
-                    where, f"uses '{parent}' before it is defined (nodes are computed in order)"
-                )
-            nodes.append(GraphNode(node_name, text, tree, parents))
-            defined.append(node_name)
-        output = self.string(graph["output"], "graph.output")
-        if output not in [n.name for n in nodes]:
-            raise self.fail(
-                "graph.output",
-                f"'{output}' is not a node (nodes: {', '.join(n.name for n in nodes)})",
-            )
-        self.evaluable(inputs, nodes, expr)
-        return GraphLesson(
-            **self.common(top, name, GRAPH_PHASES),
-            inputs=tuple(inputs),
-            nodes=tuple(nodes),
-            output=output,
+            node_name = text = None
+            if node is not None and "name" in node:
+                node_name = self.attempt(self.identifier, node["name"], f"{where}.name", expr)
+                if node_name is not None and node_name in names:
+                    self.note(self.fail(f"{where}.name", f"'{node_name}' is already defined"))
+                if node_name is not None:
+                    names.append(node_name)
+            if node is not None and "expr" in node:
+                text = self.attempt(self.string, node["expr"], f"{where}.expr")
+            nodes.append([node_name, text, None])
+        # Each node's expression, read, and its names: defined earlier, later (an order or a
+        # cycle), or not at all (said only when every name is valid: it might mean a broken one).
+        every_name = (
+            inputs is not None
+            and None not in names
+            and all(name is not None for name, _, _ in nodes)
         )
+        texts = {name: text for name, text, _ in nodes if name is not None and text is not None}
+        for index, node in enumerate(nodes, start=1):
+            node_name, text = node[0], node[1]
+            where = f"graph.nodes[{index}].expr"
+            if text is not None:
+                try:
+                    node[2] = expr.parse(text)
+                except expr.ExprError as error:
+                    self.note(self.fail(where, f"cannot read '{text}': {error}"))
+            if node[2] is not None:
+                later = [p for p in expr.names_in(node[2]) if p not in defined and p in names]
+                unknown = [p for p in expr.names_in(node[2]) if p not in names]
+                if unknown and every_name:
+                    word = "name" if len(unknown) == 1 else "names"
+                    message = f"unknown {word} {_names(unknown)} (defined: {', '.join(defined)})"
+                    self.note(self.fail(where, message))
+                if later:
+                    loop = _cycle(node_name, texts, expr) if node_name is not None else None
+                    message = (
+                        f"cycle: {' → '.join(loop)}"
+                        if loop
+                        else f"uses '{later[0]}' before it is defined (nodes are computed in order)"
+                    )
+                    self.note(self.fail(where, message))
+                if unknown or later:
+                    node[2] = None
+            if node_name is not None:
+                defined.append(node_name)
+        return nodes
 
     def identifier(self, value: object, where: str, expr) -> str:
         value = self.string(value, where)
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z_0-9]*", value):
+        if not re.fullmatch(NAME, value):
             raise self.fail(
-                where, f"'{value}' is not a name (letters, digits and _, not first a digit)"
+                where, f"'{value}' is not a name (letters, digits and _, not starting with a digit)"
             )
         if value in expr.FUNCTIONS:
             raise self.fail(where, f"'{value}' is the name of a function")
         return value
 
-    def evaluable(self, inputs, nodes, expr) -> None:
-        """Every value and every local derivative must exist at the given inputs."""
-        values = dict(inputs)
-        for index, node in enumerate(nodes, start=1):
+    def evaluable(self, inputs: list, nodes: list, expr) -> list[GraphNode] | None:
+        """Every value and every local derivative must exist at the given inputs: each node is
+        worked out when the values it uses are known, so a bad node does not hide another."""
+        values = {name: value for name, value in inputs if name is not None and value is not None}
+        built: list[GraphNode] | None = []
+        for index, (name, text, tree) in enumerate(nodes, start=1):
+            parents = () if tree is None else expr.names_in(tree)
+            if tree is None or name is None or not all(p in values for p in parents):
+                built = None
+                continue
             where = f"graph.nodes[{index}].expr"
             try:
-                values[node.name] = expr.evaluate(node.tree, values)
+                value = expr.evaluate(tree, values)
             except expr.ExprError as error:
-                raise self.fail(where, f"{error} at the given inputs") from None
-            for parent in node.parents:
+                self.note(self.fail(where, f"{error} at the given inputs"))
+                built = None
+                continue
+            for parent in parents:
                 try:
-                    expr.evaluate(expr.derivative(node.tree, parent), values)
+                    expr.evaluate(expr.derivative(tree, parent), values)
                 except expr.ExprError as error:
-                    raise self.fail(
-                        where, f"∂{node.name}/∂{parent}: {error} at the given inputs"
-                    ) from None
+                    message = f"∂{name}/∂{parent}: {error} at the given inputs"
+                    self.note(self.fail(where, message))
+                    built = None
+            values[name] = value
+            if built is not None:
+                built.append(GraphNode(name, text, tree, parents))
+        return built
 
 
 def _cycle(start: str, exprs: dict[str, str], expr) -> list[str] | None:
