@@ -94,12 +94,22 @@ def _practice(args) -> int:
     import random
     from pathlib import Path
 
-    from bptui.practice import generate, parse_shape
+    from bptui.practice import generate, parse_shape, weakest_focus
     from bptui.progress import data_dir
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
     shape = parse_shape(args.shape)
-    text = generate(shape, args.activation, args.loss, seed)
+    focus = (args.focus,) if args.focus and args.focus != "weakest" else ()
+    if args.focus == "weakest":
+        from bptui.mastery import Skills, label
+
+        focus = weakest_focus(Skills(data_dir()).load())
+        if focus:
+            print(f"practising the weakest skill: {label(focus[0])}", file=sys.stderr)
+        else:
+            print("no skill to strengthen yet (none practised, or all mastered): the whole "
+                  "network is asked", file=sys.stderr)  # fmt: skip
+    text = generate(shape, args.activation, args.loss, seed, focus)
     if args.save:
         Path(args.save).write_text(text, encoding="utf-8")
         print(f"saved {args.save} (seed {seed}); open it with: bptui {args.save}")
@@ -174,6 +184,7 @@ def command_parser():
     serve.set_defaults(run=_serve)
 
     from bptui.lesson import LOSSES
+    from bptui.practice import NETWORK_SKILLS
 
     practice = sub.add_parser("practice", help="a fresh network with friendly numbers")
     practice.add_argument("--shape", default="2-2-1", help="sizes from input to output (2-3-2)")
@@ -182,6 +193,11 @@ def command_parser():
     )
     practice.add_argument("--loss", default="squared_error", choices=LOSSES)
     practice.add_argument("--seed", type=int, help="the same seed gives the same lesson")
+    practice.add_argument(
+        "--focus",
+        choices=("weakest", *NETWORK_SKILLS),
+        help="ask only one skill's steps: the weakest by your record across lessons, or one named",
+    )
     practice.add_argument(
         "--save", metavar="FILE", help="write the lesson file instead of opening it"
     )

@@ -104,6 +104,7 @@ class LessonInfo:
     summary: str = ""
     decimals: int = DEFAULT_DECIMALS
     scaffold: str = "numbers"  # how much each card gives: see SCAFFOLDS
+    focus: tuple[str, ...] = ()  # skills asked within the asked phases (none: all of them)
     narration: dict = field(default_factory=dict)  # phase → text; "zh"/"en" → such a table
     source: str = "<lesson>"
     name: str = "lesson"
@@ -452,11 +453,11 @@ class _Validator:
         options = self.tutor_options(top, phases)
         if title is None or summary is None or options is None:
             return None
-        decimals, ask, scaffold, narration = options
+        decimals, ask, scaffold, focus, narration = options
         return {
             "title": title.strip(), "summary": summary.strip(), "decimals": decimals, "ask": ask,
-            "scaffold": scaffold, "narration": narration, "source": self.source, "name": name,
-            "text": self.text,
+            "scaffold": scaffold, "focus": focus, "narration": narration, "source": self.source,
+            "name": name, "text": self.text,
         }  # fmt: skip
 
     def network(self, data: object):
@@ -626,7 +627,7 @@ class _Validator:
         return None if x is None or target is None else Sample(x, target)
 
     def tutor_options(self, top: dict, phases: tuple[str, ...]):
-        """(decimals, the phases asked, scaffold, narration), or None."""
+        """(decimals, the phases asked, scaffold, the skills in focus, narration), or None."""
         decimals = DEFAULT_DECIMALS
         display = self.table(top.get("display", {}), "display", (), ("decimals",))
         if display is not None:
@@ -638,9 +639,10 @@ class _Validator:
             ):
                 self.note(self.fail("display.decimals", "must be a whole number from 0 to 6"))
                 decimals = None
-        ask = scaffold = None
-        tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask", "scaffold"))
+        ask = scaffold = focus = None
+        tutor = self.table(top.get("tutor", {}), "tutor", (), ("ask", "scaffold", "focus"))
         if tutor is not None:
+            focus = self.focus(tutor.get("focus", []))
             scaffold = self.attempt(
                 self.choice,
                 tutor.get("scaffold", "numbers"),
@@ -650,9 +652,22 @@ class _Validator:
             )
             ask = self.ask(tutor.get("ask", list(phases)), phases)
         narration = self.narration(top.get("narration", {}))
-        if None in (decimals, ask, scaffold, narration):
+        if None in (decimals, ask, scaffold, focus, narration):
             return None
-        return decimals, ask, scaffold, narration
+        return decimals, ask, scaffold, focus, narration
+
+    def focus(self, value: object) -> tuple[str, ...] | None:
+        """Skills (bptui.mastery.SKILLS): within the asked phases, only their steps are asked."""
+        from bptui.mastery import SKILLS
+
+        if not isinstance(value, list):
+            self.note(self.fail("tutor.focus", "must be a list of skills"))
+            return None
+        chosen = [
+            self.attempt(self.choice, skill, f"tutor.focus[{i}]", SKILLS, "skill")
+            for i, skill in enumerate(value, start=1)
+        ]
+        return None if None in chosen else tuple(s for s in SKILLS if s in chosen)
 
     def ask(self, value: object, phases: tuple[str, ...]) -> tuple[str, ...] | None:
         if not isinstance(value, list) or not value:

@@ -53,45 +53,48 @@ def _friendly(text: str, activation: str) -> bool:
     from bptui import engine
 
     lesson = parse(text, source="<practice>")  # what we write must pass `bptui check`
-    for layer in engine.run(lesson).samples[0].layers[:-1]:
-        if layer.gain.min() < MIN_GAIN:
-            return False
-        if activation == "relu" and layer.z.min() <= 0.25:  # clearly alive, not at the kink
-            return False
+    for sample in engine.run(lesson).samples:
+        for layer in sample.layers[:-1]:
+            if layer.gain.min() < MIN_GAIN:
+                return False
+            if activation == "relu" and layer.z.min() <= 0.25:  # clearly alive, not at the kink
+                return False
     return True
 
 
-def generate(shape: tuple[int, ...], activation: str, loss: str, seed: int) -> str:
-    """The lesson file's text."""
+NETWORK_SKILLS = ("z", "activation", "loss", "dl_dy", "gain", "op_amp_sum", "dl_dz", "dl_dw",
+                  "dl_db", "total", "update")  # fmt: skip
+
+
+def generate(
+    shape: tuple[int, ...], activation: str, loss: str, seed: int, focus: tuple[str, ...] = ()
+) -> str:
+    """The lesson file's text; with `focus`, only those skills' steps are asked (two samples
+    when the sum over samples is one of them)."""
     rng = random.Random(seed)
     for _ in range(ATTEMPTS):
-        text = _candidate(rng, shape, activation, loss, seed)
+        text = _candidate(rng, shape, activation, loss, seed, focus)
         if _friendly(text, activation):
             break
     return text
 
 
-def _candidate(rng: random.Random, shape, activation: str, loss: str, seed: int) -> str:
+def _candidate(rng: random.Random, shape, activation: str, loss: str, seed: int, focus=()) -> str:
     weights = [[[rng.choice(WEIGHTS) for _ in range(shape[i])] for _ in range(shape[i + 1])]
                for i in range(len(shape) - 1)]  # fmt: skip
     biases = [[rng.choice(BIASES) for _ in range(n)] for n in shape[1:]]
-    x = [rng.choice(INPUTS) for _ in range(shape[0])]
-    outputs = shape[-1]
-    if loss == "cross_entropy":
-        target = [0.0] * outputs
-        target[rng.randrange(outputs)] = 1.0
-    else:
-        target = [rng.choice((0.0, 0.5, 1.0)) for _ in range(outputs)]
+    samples = [_sample(rng, shape, loss) for _ in range(2 if "total" in focus else 1)]
     name = "-".join(map(str, shape))
+    made = f"--shape {name} --activation {activation} --loss {loss} --seed {seed}"
     lines = [
-        f"# Made by: bptui practice --shape {name} --activation {activation} --loss {loss} "
-        f"--seed {seed}",
+        f"# Made by: bptui practice {made}" + (f" --focus {','.join(focus)}" if focus else ""),
         f"title = {toml_string(f'Practice: a {name} {activation} network (seed {seed})')}",
         f"summary = {toml_string(f'A fresh {name} network with friendly numbers, loss {loss}.')}",
         "",
         "[display]",
         "decimals = 2",
         "",
+        *(["[tutor]", "focus = [" + ", ".join(map(toml_string, focus)) + "]", ""] if focus else []),
         "[network]",
         "inputs = " + "[" + ", ".join(toml_string(f"x{i + 1}") for i in range(shape[0])) + "]",
     ]
@@ -110,9 +113,26 @@ def _candidate(rng: random.Random, shape, activation: str, loss: str, seed: int)
         "[training]",
         f"loss = {toml_string(loss)}",
         "learning_rate = 0.5",
-        "",
-        "[[training.samples]]",
-        f"x = {_row(x)}",
-        f"target = {_row(target)}",
     ]
+    for x, target in samples:
+        lines += ["", "[[training.samples]]", f"x = {_row(x)}", f"target = {_row(target)}"]
     return "\n".join(lines) + "\n"
+
+
+def _sample(rng: random.Random, shape, loss: str) -> tuple[list[float], list[float]]:
+    x = [rng.choice(INPUTS) for _ in range(shape[0])]
+    outputs = shape[-1]
+    if loss == "cross_entropy":
+        target = [0.0] * outputs
+        target[rng.randrange(outputs)] = 1.0
+    else:
+        target = [rng.choice((0.0, 0.5, 1.0)) for _ in range(outputs)]
+    return x, target
+
+
+def weakest_focus(records: dict) -> tuple[str, ...]:
+    """The weakest skill a practice network can ask (none practised: no focus)."""
+    from bptui.mastery import weakest
+
+    ranked = [s for s in weakest(records) if s in NETWORK_SKILLS]
+    return tuple(ranked[:1])

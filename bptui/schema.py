@@ -21,6 +21,7 @@ from bptui.lesson import (
     PHASES,
     SCAFFOLDS,
 )
+from bptui.mastery import SKILLS
 
 EXPR_HELP = "earlier names, numbers, + - * / ^, ( ), exp log sin cos tanh sigmoid relu"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z_0-9]*$"
@@ -167,6 +168,12 @@ def lesson_schema() -> dict:
                         "description": "What a card gives before the answer: the formula with "
                         "its numbers, the formula only, or only what is asked.",
                         "enum": list(SCAFFOLDS),
+                    },
+                    "focus": {
+                        "description": "Skills: within the phases asked, only their steps are "
+                        "asked; the others are shown.",
+                        "type": "array",
+                        "items": {"enum": list(SKILLS)},
                     },
                 },
             },

@@ -34,6 +34,21 @@ def build(lesson, trace=None) -> list[Step]:
 
             steps = build_network(lesson, trace)
     check_range(lesson, steps)
+    return focused(lesson, steps) if lesson.focus else steps
+
+
+def focused(lesson, steps: list[Step]) -> list[Step]:
+    """Only the steps of the lesson's skills in focus are asked; the others are shown."""
+    from dataclasses import replace
+
+    from bptui.lesson import LessonError, locate
+    from bptui.mastery import skill_of
+
+    steps = [replace(s, asked=False) if s.asked and skill_of(s) not in lesson.focus else s
+             for s in steps]  # fmt: skip
+    if not any(s.asked for s in steps):
+        message = "leaves no step to ask: the phases asked have no step of these skills"
+        raise LessonError(lesson.source, message, "tutor.focus", locate(lesson.text, "tutor.focus"))
     return steps
 
 

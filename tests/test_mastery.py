@@ -140,3 +140,59 @@ async def test_the_picker_shows_the_skills():
         await pilot.pause()
         line = str(app.screen.query_one("#skills").render())
         assert "mastered: z" in line and "a " in line
+
+
+def with_tutor(lines: str) -> str:
+    """The lecture lesson with these lines in its [tutor] table."""
+    text = LECTURE.read_text(encoding="utf-8")
+    if "\n[tutor]\n" in text:
+        return text.replace("\n[tutor]\n", f"\n[tutor]\n{lines}\n", 1)
+    return f"{text}\n[tutor]\n{lines}\n"
+
+
+def test_a_focused_lesson_asks_only_its_skills_and_shows_the_rest(write):
+    from bptui.cli import main
+
+    path = write(with_tutor('focus = ["gain"]'))
+    lesson = load(path)
+    built = steps.build(lesson)
+    asked = [s for s in built if s.asked]
+    assert asked and all(skill_of(s) == "gain" for s in asked)
+    assert len(built) == len(steps.build(load(str(LECTURE))))  # the others are still there, shown
+    assert main(["check", path]) == 0
+
+
+def test_a_focus_with_nothing_to_ask_or_an_unknown_skill_is_refused(write, capsys):
+    from bptui.cli import main
+
+    nothing = write(with_tutor('ask = ["forward"]\nfocus = ["update"]'), "a.toml")
+    unknown = write(with_tutor('focus = ["dz"]'), "b.toml")
+    assert main(["check", nothing, unknown]) == 2
+    err = capsys.readouterr().err
+    assert "tutor.focus: leaves no step to ask" in err
+    assert "tutor.focus[1]: unknown skill 'dz'" in err and "a.toml:" in err
+
+
+def test_practice_focus_weakest_asks_mostly_the_weakest_skill(tmp_path, capsys):
+    from bptui.cli import main
+
+    records = Skills(data_dir())
+    for outcome in ("first_try", "first_try", "after_wrong"):
+        records.add("z", outcome)
+    for outcome in ("revealed", "after_hint", "first_try"):
+        records.add("dl_dw", outcome)  # 1 of 3 right first time: the weakest
+    saved = tmp_path / "p.toml"
+    assert main(["practice", "--focus", "weakest", "--seed", "7", "--save", str(saved)]) == 0
+    assert "∂l/∂w" in capsys.readouterr().err
+    asked = [s for s in steps.build(load(str(saved))) if s.asked]
+    assert asked and all(skill_of(s) == "dl_dw" for s in asked)
+
+
+@pytest.mark.parametrize("skill", ["total", "op_amp_sum", "update", "loss"])
+def test_practice_can_focus_on_any_network_skill(skill, tmp_path):
+    from bptui.practice import generate
+
+    saved = tmp_path / "p.toml"
+    saved.write_text(generate((2, 2, 1), "sigmoid", "squared_error", 5, (skill,)), "utf-8")
+    asked = [s for s in steps.build(load(str(saved))) if s.asked]
+    assert asked and {skill_of(s) for s in asked} == {skill}
