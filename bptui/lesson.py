@@ -658,7 +658,7 @@ class _Validator:
 
     def focus(self, value: object) -> tuple[str, ...] | None:
         """Skills (bptui.mastery.SKILLS): within the asked phases, only their steps are asked."""
-        from bptui.mastery import SKILLS
+        from bptui.skills import SKILLS
 
         if not isinstance(value, list):
             self.note(self.fail("tutor.focus", "must be a list of skills"))

@@ -21,7 +21,7 @@ from bptui.lesson import (
     PHASES,
     SCAFFOLDS,
 )
-from bptui.mastery import SKILLS
+from bptui.skills import SKILLS
 
 EXPR_HELP = "earlier names, numbers, + - * / ^, ( ), exp log sin cos tanh sigmoid relu"
 NAME_PATTERN = "^[A-Za-z_][A-Za-z_0-9]*$"

@@ -179,6 +179,8 @@ class Session:
         """A step just done counts for its skill; a skill just mastered is offered, once a lesson,
         if this lesson still asks it (`mastered`, until the learner fills or moves on)."""
         skill = skill_of(step)
+        if self.mastered and not self.to_fill(self.mastered):
+            self.mastered = None  # done by hand meanwhile: nothing left to offer
         if self.skills is None or skill is None:
             return
         try:

@@ -42,7 +42,7 @@ def focused(lesson, steps: list[Step]) -> list[Step]:
     from dataclasses import replace
 
     from bptui.lesson import LessonError, locate
-    from bptui.mastery import skill_of
+    from bptui.skills import skill_of
 
     steps = [replace(s, asked=False) if s.asked and skill_of(s) not in lesson.focus else s
              for s in steps]  # fmt: skip

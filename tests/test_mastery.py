@@ -9,7 +9,7 @@ import pytest
 
 from bptui import steps
 from bptui.lesson import load, shipped_lessons
-from bptui.mastery import MASTERED_AFTER, SKILLS, Skills, skill_of, weakest
+from bptui.mastery import MASTERED_AFTER, SKILLS, Skills, label, skill_of, weakest
 from bptui.progress import Store, data_dir
 from bptui.session import Session
 
@@ -196,3 +196,24 @@ def test_practice_can_focus_on_any_network_skill(skill, tmp_path):
     saved.write_text(generate((2, 2, 1), "sigmoid", "squared_error", 5, (skill,)), "utf-8")
     asked = [s for s in steps.build(load(str(saved))) if s.asked]
     assert asked and {skill_of(s) for s in asked} == {skill}
+
+
+async def test_the_offer_is_said_once_and_lapses_when_the_learner_does_the_steps_by_hand():
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        session = screen.session
+        for _ in range(20):
+            if session.mastered is not None:
+                break
+            await answer(pilot, session.step.shown.replace("−", "-"))
+        skill = session.mastered
+        assert "ctrl+f" in str(screen.query_one("#feedback").render())
+        await answer(pilot, session.step.shown.replace("−", "-"))  # the next step, by hand
+        assert label(skill) not in str(screen.query_one("#feedback").render())  # said once
+        for _ in range(40):  # on, by hand, until that skill's steps are all done
+            if not session.to_fill(skill):
+                break
+            await answer(pilot, session.step.shown.replace("−", "-"))
+        await answer(pilot, session.step.shown.replace("−", "-"))
+        assert session.to_fill(skill) == [] and not screen.check_action("fill", ())

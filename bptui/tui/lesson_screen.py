@@ -245,10 +245,12 @@ class LessonScreen(TutorScreen):
                 self.feedback = texts.empty_answer(step)
                 self.show()
             return
+        offered = session.mastered
         verdict = session.answer(text)
         self.feedback = texts.verdict(step, text, verdict)
-        if session.mastered:  # just mastered, with steps of it still to do here: offered once
-            self.feedback += "\n" + texts.offer(session)
+        if session.mastered != offered:  # a skill just mastered, or its offer lapsed
+            if session.mastered:  # with steps of it still to do here: said once
+                self.feedback += "\n" + texts.offer(session)
             self.refresh_bindings()
         if verdict.correct:
             self.advance()
