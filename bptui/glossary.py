@@ -7,6 +7,7 @@ PHASE_TITLES = {
     "forward": "Forward pass",
     "loss": "Loss",
     "output": "Backward pass: starting at the output layer",
+    "dz_dw": "Forward pass, its other half: ∂z/∂w on every edge is the input on it",
     "backward": "Backward pass: the op-amps of the hidden layers (case 2)",
     "gradient": "Gradients: ∂l/∂w = a · ∂l/∂z",
     "total": "Over all samples: ∂L/∂w = Σₙ ∂lⁿ/∂w",
@@ -19,6 +20,7 @@ PHASE_TITLES = {
 # Short names, for tables.
 PHASE_NAMES = {
     "forward": "Forward pass",
+    "dz_dw": "∂z/∂w",
     "loss": "Loss",
     "output": "Output layer",
     "backward": "Hidden op-amps (case 2)",
@@ -33,6 +35,7 @@ PHASE_NAMES = {
 # The first hint of each kind of step: the rule it follows, as the seed states it.
 RULE_HINTS = {
     "z": "z = Σₖ wₖ·aₖ + b: multiply each input by the weight on its edge, add them, add the bias.",
+    "dz_dw": "z = Σₖ wₖ·aₖ + b, so when w changes by 1, z changes by the aₖ it multiplies: ∂z/∂w is the input on that edge.",
     "a.sigmoid": "a = σ(z) = 1 / (1 + e^−z).",
     "a.tanh": "a = tanh(z) = (e^z − e^−z) / (e^z + e^−z).",
     "a.relu": "a = relu(z) = max(0, z).",
@@ -153,6 +156,11 @@ MISTAKES = {
     "quarter": "that is the gain's largest value (at z = 0), not this neuron's: work it from its own a",
     "gain_too_far": "that is already ∂l/∂z: the gain alone is asked here",
     "other_input": "another input ({term}) was used: take the one on this step's own edge",
+    "weight_not_input": "that is the weight itself: ∂z/∂w is the input the weight multiplies, on its edge",
+    "own_a_not_input": "that is this neuron's own a: ∂z/∂w is the input on the edge, from the unit before",
+    "z_not_input": "that is the z of the unit before: the input on the edge is its a = σ(z)",
+    "one_not_input": "∂z/∂b is 1, but ∂z/∂w is the input on the edge: w multiplies it",
+    "other_weight_not_input": "that is the weight on another edge ({term}): ∂z/∂w is the input on this weight's own edge",
     "weights_forgotten": "the weights were left out: ∂l/∂a = Σₖ wₖ·∂l/∂zₖ",
     "weights_paired_wrongly": "the weights are paired with the wrong ∂l/∂z: each goes with the ∂l/∂z of the neuron its edge leads to",
     "other_neurons_weights": "the weights out of another neuron ({term}) were used: take those out of this one",
@@ -178,6 +186,7 @@ MISTAKES = {
 
 PHASE_TITLES_ZH = {
     "forward": "Forward pass",
+    "dz_dw": "Forward pass 的另一半：每条边上的 ∂z/∂w 就是那条边上的输入",
     "loss": "Loss",
     "output": "Backward pass：从输出层开始",
     "backward": "Backward pass：隐藏层的 op-amp（case 2）",
@@ -191,6 +200,7 @@ PHASE_TITLES_ZH = {
 
 PHASE_NAMES_ZH = {
     "forward": "Forward pass",
+    "dz_dw": "∂z/∂w",
     "loss": "Loss",
     "output": "输出层",
     "backward": "隐藏层 op-amp（case 2）",
@@ -204,6 +214,7 @@ PHASE_NAMES_ZH = {
 
 RULE_HINTS_ZH = {
     "z": "z = Σₖ wₖ·aₖ + b：每个输入乘上它那条边上的权重，加起来，再加上 bias。",
+    "dz_dw": "z = Σₖ wₖ·aₖ + b，所以 w 变动 1，z 就变动它所乘的那个 aₖ：∂z/∂w 就是那条边上的输入。",
     "a.sigmoid": "a = σ(z) = 1 / (1 + e^−z)。",
     "a.tanh": "a = tanh(z) = (e^z − e^−z) / (e^z + e^−z)。",
     "a.relu": "a = relu(z) = max(0, z)。",
@@ -319,6 +330,11 @@ MISTAKES_ZH = {
     "quarter": "这是增益的最大值（z = 0 时），不是这个神经元的：用它自己的 a 来算",
     "gain_too_far": "这已经是 ∂l/∂z 了：这里只要增益",
     "other_input": "用了另一个输入（{term}）：要用这一步自己那条边上的输入",
+    "weight_not_input": "这是权重本身：∂z/∂w 是这个权重所乘的、它那条边上的输入",
+    "own_a_not_input": "这是这个神经元自己的 a：∂z/∂w 是这条边上、从前一层来的输入",
+    "z_not_input": "这是前一层那个单元的 z：边上的输入是它的 a = σ(z)",
+    "one_not_input": "∂z/∂b 才是 1；∂z/∂w 是边上的输入：w 乘的就是它",
+    "other_weight_not_input": "这是另一条边上的权重（{term}）：∂z/∂w 是这个权重自己那条边上的输入",
     "weights_forgotten": "漏了权重：∂l/∂a = Σₖ wₖ·∂l/∂zₖ",
     "weights_paired_wrongly": "权重配错了 ∂l/∂z：每个权重配它那条边连到的神经元的 ∂l/∂z",
     "other_neurons_weights": "用了从另一个神经元连出去的权重（{term}）：要用从这个神经元连出去的",

@@ -20,10 +20,13 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 LOSSES = ("squared_error", "cross_entropy")
 # The phases of the tutor, in the order it walks them (seed section 2, then the summary).
 PHASES = ("forward", "loss", "output", "backward", "gradient", "total", "update")
+# A network lesson may also ask "dz_dw": ∂z/∂w on every edge, after the forward pass (the
+# forward pass's other half, in the lecture), but only when it lists it in `[tutor] ask`.
+NETWORK_PHASES = ("forward", "dz_dw", *PHASES[1:])
 # A chain-rule graph lesson: every node's value, every edge's local derivative, then the output's
 # derivative with respect to every node, from the output back (seed section 1).
 GRAPH_PHASES = ("values", "local", "chain")
-NARRATION_KEYS = ("intro", *PHASES, *GRAPH_PHASES, "summary")
+NARRATION_KEYS = ("intro", *NETWORK_PHASES, *GRAPH_PHASES, "summary")
 # [narration.zh] (or .en) holds the same texts, and the title and summary, in another language.
 LANGUAGES = ("en", "zh")
 MAX_NODES = 12
@@ -436,7 +439,7 @@ class _Validator:
         training = None
         if "training" in top:
             training = self.training(top["training"], shape)
-        common = self.common(top, name, PHASES)
+        common = self.common(top, name, NETWORK_PHASES, PHASES)
         if self.problems or None in (inputs, layers, training, common):
             return None
         loss, rate, samples = training
@@ -444,13 +447,13 @@ class _Validator:
             **common, inputs=inputs, layers=layers, loss=loss, learning_rate=rate, samples=samples
         )
 
-    def common(self, top: dict, name: str, phases: tuple[str, ...]) -> dict | None:
+    def common(self, top: dict, name: str, phases: tuple[str, ...], default=None) -> dict | None:
         """The fields every kind of lesson has: title, summary, display, tutor and narration."""
         title = self.attempt(self.string, top["title"], "title") if "title" in top else None
         if title is not None and not title.strip():
             self.note(self.fail("title", "must not be empty"))
         summary = self.attempt(self.string, top.get("summary", ""), "summary")
-        options = self.tutor_options(top, phases)
+        options = self.tutor_options(top, phases, default or phases)
         if title is None or summary is None or options is None:
             return None
         decimals, ask, scaffold, focus, narration = options
@@ -626,7 +629,7 @@ class _Validator:
             return None
         return None if x is None or target is None else Sample(x, target)
 
-    def tutor_options(self, top: dict, phases: tuple[str, ...]):
+    def tutor_options(self, top: dict, phases: tuple[str, ...], default: tuple[str, ...]):
         """(decimals, the phases asked, scaffold, the skills in focus, narration), or None."""
         decimals = DEFAULT_DECIMALS
         display = self.table(top.get("display", {}), "display", (), ("decimals",))
@@ -650,7 +653,7 @@ class _Validator:
                 SCAFFOLDS,
                 "scaffold",
             )
-            ask = self.ask(tutor.get("ask", list(phases)), phases)
+            ask = self.ask(tutor.get("ask", list(default)), phases)
         narration = self.narration(top.get("narration", {}))
         if None in (decimals, ask, scaffold, focus, narration):
             return None

@@ -187,6 +187,13 @@ LIBRARY = (
     ("sum", "weights_forgotten", lambda v: math.fsum(v.d.values())),
     ("sum", "weights_paired_wrongly", lambda v: math.fsum(w * d for w, d in zip(v.w.values(), reversed(v.d.values()), strict=True)) if len(v.d) > 1 else math.nan),
     ("sum", "other_neurons_weights", each(rows_out, lambda v, r: math.fsum(w * v.d[k] for (row, k), w in v.w_out_other.items() if row == r))),
+    # ∂z/∂w = a, the input on the weight's edge
+    ("dz_dw", "weight_not_input", lambda v: v.w),
+    ("dz_dw", "own_a_not_input", lambda v: v.a_own),
+    ("dz_dw", "z_not_input", lambda v: v.z_in),
+    ("dz_dw", "one_not_input", lambda v: 1.0),
+    ("dz_dw", "other_input", each("a_other", lambda v, k: v.a_other[k])),
+    ("dz_dw", "other_weight_not_input", each("w_other", lambda v, k: v.w_other[k])),
     # ∂l/∂w = a·∂l/∂z, a the input on the weight's edge; ∂l/∂b = ∂l/∂z
     ("dl_dw", "weight_for_input", lambda v: v.w * v.d),
     ("dl_dw", "own_a_for_input", lambda v: v.a_own * v.d),

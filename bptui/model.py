@@ -119,6 +119,7 @@ RULES: dict[str, Callable[[Values], float]] = {
     "amplify": lambda v: v.gain * v.input,  # the op-amp: its gain times what comes in
     "dot": lambda v: dot(v.w, v.d),
     "input_times_delta": lambda v: v.a * v.d,
+    "input": lambda v: v.a,  # ∂z/∂w: the input on the weight's edge
     "same": lambda v: v.d,
     "scaled": lambda v: v.local * v.d,  # a local derivative the learner knows, times ∂l/∂z
     "sum": lambda v: math.fsum(v.g.values()),

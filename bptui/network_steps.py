@@ -50,6 +50,8 @@ class NetworkSteps:
         for n, sample in enumerate(self.trace.samples, start=1):
             self.n = n
             self.forward(sample)
+            if "dz_dw" in self.lesson.ask:
+                self.partials(sample)
             self.loss(sample)
             self.output(sample)
             self.backward(sample)
@@ -128,8 +130,8 @@ class NetworkSteps:
             id=step_id, phase=phase, kind=kind, form=form, asks=asks + self.of_sample(),
             symbol=symbol, formula=formula, value=float(value), rule=rule,
             operands=tuple(operands), places=self.lesson.decimals, activation=activation,
-            sample=self.n, asked=phase in self.lesson.ask, scaffold=self.lesson.scaffold,
-            **extra,
+            sample=self.n, asked=phase in self.lesson.ask,
+            scaffold=extra.pop("scaffold", self.lesson.scaffold), **extra,
         )  # fmt: skip
         step = settle(draft, self.lesson.decimals)
         hints = (self.rule_hint(step), worked(step))
@@ -192,9 +194,35 @@ class NetworkSteps:
             [o for o in operands if o.in_formula], float(lt.z[j - 1]),
             t("asks.z", z=self.z(layer, j), where=self.where(layer, j)),
             context=tuple(o for o in operands if not o.in_formula), layer=layer, neuron=j,
-            note=t("note.z", partials=partials), terms=tuple(terms),
+            note="" if "dz_dw" in self.lesson.ask else t("note.z", partials=partials),
+            terms=tuple(terms),
             edges=tuple((layer, j, k) for k in range(1, fan_in + 1)),
         )  # fmt: skip
+
+    def partials(self, s: engine.SampleTrace) -> None:
+        """∂z/∂w on every edge: the input on it. Asked with its formula kept back whatever the
+        scaffold (the formula is the answer's whole point); the picture shows every input."""
+        for layer, spec in enumerate(self.lesson.layers, 1):
+            fan_in = len(spec.weights[0])
+            for j in range(1, spec.width + 1):
+                for k in range(1, fan_in + 1):
+                    z_sym, w_sym = self.z(layer, j), self.w(layer, j, k)
+                    a_k = replace(self.unit_output(layer - 1, k, "a"), hidden=True)
+                    context = [self.weight(layer, j, k, "w", in_formula=False),
+                               self.unit_output(layer, j, "a_own", in_formula=False)]  # fmt: skip
+                    context += [self.unit_output(layer - 1, r, "a_other", r, in_formula=False)
+                                for r in range(1, fan_in + 1) if r != k]  # fmt: skip
+                    context += [self.weight(layer, j, r, "w_other", r, in_formula=False)
+                                for r in range(1, fan_in + 1) if r != k]  # fmt: skip
+                    if layer > 1:
+                        context.append(self.ref(self.id(layer - 1, k, "z"), self.z(layer - 1, k),
+                                                "z_in", in_formula=False))  # fmt: skip
+                    self.add(
+                        "dz_dw", "dz_dw", "dz_dw", f"s{self.n}.dz_dw.L{layer}.n{j}.w{k}",
+                        f"∂{z_sym}/∂{w_sym}", a_k.symbol, "input", [a_k], a_k.value,
+                        t("asks.dz_dw", z=z_sym, w=w_sym), context=tuple(context), layer=layer,
+                        neuron=j, source=k, edges=((layer, j, k),), scaffold="blank",
+                    )  # fmt: skip
 
     def other_neurons(self, layer: int, j: int) -> list[Operand]:
         """Another neuron's weights and bias in this layer, for the mistake of using them."""

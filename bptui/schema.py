@@ -18,7 +18,7 @@ from bptui.lesson import (
     MAX_SAMPLES,
     MAX_WIDTH,
     NARRATION_KEYS,
-    PHASES,
+    NETWORK_PHASES,
     SCAFFOLDS,
 )
 from bptui.skills import SKILLS
@@ -161,7 +161,7 @@ def lesson_schema() -> dict:
                     "ask": {
                         "description": "The phases the learner computes; the others are shown.",
                         "type": "array",
-                        "items": {"enum": [*PHASES, *GRAPH_PHASES]},
+                        "items": {"enum": [*NETWORK_PHASES, *GRAPH_PHASES]},
                         "minItems": 1,
                     },
                     "scaffold": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 SKILL_OF = {
     ("forward", "z"): "z",
     ("forward", "a"): "activation",
+    ("dz_dw", "dz_dw"): "dz_dw",
     ("loss", "loss"): "loss",
     ("output", "dl_dy"): "dl_dy",
     ("output", "gain"): "gain",
@@ -30,6 +31,7 @@ SKILLS = tuple(dict.fromkeys(SKILL_OF.values()))  # in the order a lesson meets 
 LABELS = {
     "z": ("z", "z = Σ w·a + b", "z = Σ w·a + b"),
     "activation": ("a", "a = σ(z)", "a = σ(z)"),
+    "dz_dw": ("∂z/∂w", "∂z/∂w, the input on the edge", "∂z/∂w，边上的输入"),
     "loss": ("l", "the loss l", "loss l"),
     "dl_dy": ("∂l/∂y", "∂l/∂y", "∂l/∂y"),
     "gain": ("σ'(z)", "the gain σ'(z)", "增益 σ'(z)"),

@@ -225,3 +225,9 @@ def test_the_hint_ladder_on_a_blank_card(snap_compare):
     app = TutorApp(load("lecture-example"), cursor_blink=False)
     app.lesson = replace(app.lesson, scaffold="blank")
     assert snap_compare(app, terminal_size=(100, 30), run_before=run)
+
+
+def test_dz_dw_on_an_edge_of_the_second_layer(snap_compare):
+    """∂z₃/∂w₃₂: the card asks only what is asked; the picture shows the input on that edge."""
+    app = TutorApp(load("04-forward-pass"), cursor_blink=False)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=reveal_until("s1.dz_dw.L2.n1.w2"))
