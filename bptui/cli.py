@@ -148,10 +148,21 @@ def command_parser():
     schema = sub.add_parser("schema", help="print the JSON Schema of lesson files")
     schema.set_defaults(run=_schema)
 
-    replay = sub.add_parser("replay", help="grade answer files against a lesson, headless")
+    replay = sub.add_parser(
+        "replay",
+        help="grade answers files against a lesson, headless",
+        epilog="exit status: 0 every answers file graded (with --strict: and every step right); "
+        "1 with --strict, some step not right; 2 nothing graded (the lesson is unusable, or no "
+        "answers file could be used); 3 some answers files could not be used (each is listed "
+        "with its error), the others were graded",
+    )
     replay.add_argument("lesson")
     replay.add_argument("answers", nargs="+", help="answer files, or folders of them")
-    replay.add_argument("--json", action="store_true", help="print the verdicts as JSON")
+    replay.add_argument(
+        "--json",
+        action="store_true",
+        help="print the verdicts as JSON (several files: {files, unusable, report})",
+    )
     replay.add_argument("--strict", action="store_true", help="exit 1 unless every step is right")
     replay.add_argument("--tui", action="store_true", help="drive the real tutor, headless")
     replay.add_argument("--screenshots", metavar="DIR", help="with --tui: an SVG after every step")

@@ -131,7 +131,7 @@ EN = {
     "cli.imprecise": "≈ too few places",
     "cli.unanswered": "– no answer",
     "cli.summary": "[b]{right}/{n} right[/] · {wrong} wrong · {invalid} unreadable · {unanswered} unanswered",
-    "cli.files": "Answer files",
+    "cli.files": "Answers files",
     "cli.file": "file",
     "cli.col_right": "right",
     "cli.col_wrong": "wrong",

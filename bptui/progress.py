@@ -219,14 +219,18 @@ class Store:
         tries = {i: r.answers for i, r in records.items() if len(r.answers) > 1}
         hints = {i: r.hints for i, r in records.items() if r.hints}
         revealed = [i for i, r in records.items() if r.revealed]
+        filled = [i for i, r in records.items() if r.filled and not r.correct]
         path = self.attempt_path(progress)
         lines = [
-            "# bptui attempt record: every answer typed, every hint taken, every value revealed.",
+            "# bptui attempt record: every answer typed, every hint taken, every value revealed",
+            "# (and every step the tutor filled in, a skill being mastered).",
             f"# Grade it with: bptui replay {self.lesson_source} {path}",
             f"lesson = {toml_string(self.lesson_source)}",
         ]
         if revealed:
             lines.append("revealed = [" + ", ".join(map(toml_string, revealed)) + "]")
+        if filled:
+            lines.append("filled = [" + ", ".join(map(toml_string, filled)) + "]")
         lines += ["", "[answers]  # each step's first graded answer"]
         lines += [f"{toml_string(i)} = {toml_string(a)}" for i, a in answers.items()]
         if tries:

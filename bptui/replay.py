@@ -1,22 +1,49 @@
-"""`bptui replay`: grade answer files against a lesson, headless, with the same session the tutor
-uses (so a replay and the tutor can never disagree about an answer)."""
+"""`bptui replay`: grade answers files against a lesson, headless, with the same session the tutor
+uses (so a replay and the tutor can never disagree about an answer).
+
+A batch survives bad files: every answers file that can be graded is, and each one that cannot
+(malformed, for another lesson, an unknown step id, too big, not a regular file, not UTF-8) is
+listed with its located error; the exit status says which happened (`EXIT_STATUS`).
+
+A class gives mostly the same answers, so a step's grading is worked out once for each distinct
+input — the step, its tries, hints and reveal, and the file's own earlier values it may be worked
+from — and reused for every file that gives the same (`Grader`); `benchmarks/replay_many.py`
+times a class of 1,000.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bptui.answers import Verdict
-from bptui.answers_file import Answers, AnswersError, answer_files, load_answers
+from bptui.answers import Verdict, read
+from bptui.answers_file import (
+    Answers,
+    AnswersError,
+    answer_files,
+    load_answers,
+    located,
+    shown_id,
+)
 from bptui.glossary import mistake
 from bptui.i18n import t
 from bptui.lesson import Lesson, LessonError, load
 from bptui.model import Step
-from bptui.notation import escape_markup
-from bptui.progress import OUTCOMES, fingerprint
+from bptui.notation import clean, escape_markup, safe
+from bptui.progress import OUTCOMES, StepRecord, fingerprint
 from bptui.session import Session
 from bptui.steps import build
+
+GRADED, NOT_ALL_RIGHT, NONE_GRADED, SOME_UNUSABLE = 0, 1, 2, 3
+EXIT_STATUS = (
+    "exit status: 0 every answers file was graded (with --strict: and every step was right); "
+    "1 with --strict, every file was graded but some step was not right; "
+    "2 nothing was graded: the lesson is unusable, or no answers file could be used; "
+    "3 some answers files could not be used (each is listed with its error) and the others "
+    "were graded"
+)
 
 
 @dataclass
@@ -82,7 +109,7 @@ class Graded:
         return self.correct == len(self.steps)
 
     def data(self) -> dict:
-        score = {o: sum(v == o for v in self.tutor.values()) for o in (*OUTCOMES, "open")}
+        score = {o: sum(v == o for v in self.tutor.values()) for o in (*OUTCOMES, "filled", "open")}
         score["unanswered"] = sum(v == "unanswered" for v in self.tutor.values())
         return {
             "file": self.source,
@@ -101,54 +128,195 @@ class Graded:
         }
 
 
-def check_answers(lesson: Lesson, steps: list[Step], answers: Answers) -> None:
-    """Unknown step ids and answers meant for another lesson are errors, not wrong answers."""
+# --- which files can be graded ------------------------------------------------------------------
+
+
+@dataclass
+class Batch:
+    """The answers files given: those that can be graded, and each one that cannot, with why."""
+
+    files: list[Answers] = field(default_factory=list)
+    unusable: list[AnswersError] = field(default_factory=list)
+
+
+def gather(lesson: Lesson, steps: list[Step], specs: list[str]) -> Batch:
+    """Every answers file read and checked against the lesson; one bad file stops nothing."""
+    paths, problems = answer_files(specs)
+    batch = Batch(unusable=problems)
     known = {s.id for s in steps if s.asked}
+    named: dict[str, str] = {}  # the lessons the files name, each looked at once
+    for path in paths:
+        try:
+            answers = load_answers(path)
+            check_answers(lesson, steps, answers, known, named)
+        except AnswersError as error:
+            batch.unusable.append(error)
+        except Exception as error:  # noqa: BLE001 - a bug: this file is listed, the rest graded
+            batch.unusable.append(AnswersError(str(path), internal(error)))
+        else:
+            batch.files.append(answers)
+    return batch
+
+
+def internal(error: Exception) -> str:
+    """A bug, said in one line instead of a traceback."""
+    return f"internal error ({type(error).__name__}: {clean(str(error))[:200]}); please report it"
+
+
+def check_answers(
+    lesson: Lesson,
+    steps: list[Step],
+    answers: Answers,
+    known: set[str] | None = None,
+    named: dict[str, str] | None = None,
+) -> None:
+    """Unknown step ids and answers meant for another lesson are errors, not wrong answers.
+    `known` (the ids asked) and `named` (what each lesson name gave) save work in a batch."""
+    if known is None:
+        known = {s.id for s in steps if s.asked}
     unknown = [step_id for step_id in answers.ids() if step_id not in known]
     if unknown:
-        raise AnswersError(
-            answers.source,
-            f"unknown step id '{unknown[0]}'"
-            + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
-            + f"; `bptui key {lesson.name} --json` lists the ids",
-            f'"{unknown[0]}"',
+        first = unknown[0]
+        more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+        message = (
+            f"unknown step id '{shown_id(first)}'{more}; "
+            f"`bptui key {lesson.name} --json` lists the ids"
         )
+        raise answers.error(message, answers.where(first), first)
     if answers.lesson is not None:
-        try:
-            named = load(answers.lesson)
-        except LessonError as error:  # the named lesson is missing or broken: say which
-            message = f"names lesson '{answers.lesson}': {error.message}"
-            raise AnswersError(answers.source, message, "lesson") from None
-        if fingerprint(named.text) != fingerprint(lesson.text):
-            raise AnswersError(
-                answers.source,
-                f"these answers are for '{answers.lesson}', not {lesson.source}",
-                "lesson",
-            )
+        named = {} if named is None else named
+        if answers.lesson not in named:
+            named[answers.lesson] = _not_for(lesson, answers.lesson)
+        if named[answers.lesson]:
+            raise answers.error(named[answers.lesson], "lesson")
+
+
+def _not_for(lesson: Lesson, name: str) -> str:
+    """Why answers naming lesson `name` are not for `lesson` ("" when they are)."""
+    try:
+        other = load(name)
+    except LessonError as error:  # the named lesson is missing or broken: say which
+        first = error.problems[0]
+        more = len(error.problems) - 1
+        said = f"{first.where + ': ' if first.where else ''}{first.message}"
+        tail = f" (and {more} more: `bptui check` lists them)" if more else ""
+        return f"names lesson '{shown_id(name)}': {said}{tail}"
+    if fingerprint(other.text) != fingerprint(lesson.text):
+        return f"these answers are for '{shown_id(name)}', not {lesson.source}"
+    return ""
+
+
+# --- grading --------------------------------------------------------------------------------------
+
+
+class _Replaying(Session):
+    """The tutor's session, but the learner's own accepted values (error carried forward) are kept
+    as each step is finished, instead of being read again from every record at every answer: in a
+    replay only the current step's record changes. Gives what `Session.carried` gives (tested)."""
+
+    def __init__(self, lesson: Lesson, all_steps: list[Step]):
+        super().__init__(lesson, all_steps)
+        self.kept: dict[str, float] = {}  # the finished steps' accepted values
+
+    def carried(self) -> dict[str, float]:
+        out = dict(self.kept)
+        value = accepted_value(self.record(self.step))
+        if value is not None:
+            out[self.step.id] = value
+        return out
+
+
+def accepted_value(record: StepRecord) -> float | None:
+    """The value of a step's accepted answer, which later steps may be worked from."""
+    answer = record.accepted if record.correct else None
+    return None if answer is None else read(answer)[0]
+
+
+class Grader:
+    """Grades answers files against one lesson, step by step as the tutor would: hints taken,
+    every try in order (later steps may be worked from the file's earlier answers), reveals.
+
+    What a step comes to depends only on the step, its tries, hints and reveal, and the file's
+    own values of the steps it is worked from; each distinct case is played once through the
+    tutor's session and its result reused for every file that gives the same."""
+
+    def __init__(self, lesson: Lesson, steps: list[Step]):
+        self.lesson, self.steps = lesson, steps
+        self.uses = {s.id: tuple(dict.fromkeys(o.step for o in s.all_operands if o.step))
+                     for s in steps if s.asked}  # fmt: skip
+        self.seen: dict[tuple, tuple[list, StepRecord, float | None]] = {}
+
+    def grade(self, answers: Answers) -> Graded:
+        session = _Replaying(self.lesson, self.steps)
+        graded = Graded(answers.source, session.steps)
+        kept, records = session.kept, session.progress.records
+        for index, step in enumerate(session.steps):
+            tries = tuple(answers.tries_of(step.id))
+            hints = answers.hints.get(step.id, 0)
+            revealed = step.id in answers.revealed
+            filled = step.id in answers.filled
+            own = tuple(kept.get(i) for i in self.uses[step.id])
+            case = (step.id, tries, hints, revealed, filled, own)
+            done = self.seen.get(case)
+            if done is None:
+                session.go(index)
+                session.progress.record(step.id).hints = hints
+                verdicts = [(text, session.answer(text)) for text in tries]
+                if revealed:
+                    session.reveal()
+                if filled and not session.done(step):  # as the tutor did: a mastered skill
+                    session.progress.record(step.id).filled = True
+                record = session.record(step)
+                done = self.seen[case] = (verdicts, record, accepted_value(record))
+            else:
+                records[step.id] = done[1]  # never changed again: shared, not copied
+            verdicts, record, value = done
+            if value is not None:
+                kept[step.id] = value
+            graded.take(step.id, verdicts, record)
+        return graded
+
+    def grade_all(self, batch: Batch) -> list[Graded]:
+        """Every usable file graded; one that fails on a bug is moved to the unusable list."""
+        results = []
+        for answers in batch.files:
+            try:
+                results.append(self.grade(answers))
+            except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
+                batch.unusable.append(AnswersError(answers.source, internal(error)))
+        return results
 
 
 def grade_file(lesson: Lesson, steps: list[Step], answers: Answers) -> Graded:
-    """Grade answers that `check_answers` has passed, step by step as the tutor would: hints
-    taken, every try in order (later steps may be worked from earlier answers), reveals."""
-    session = Session(lesson, steps)
-    graded = Graded(answers.source, session.steps)
-    for index, step in enumerate(session.steps):
-        session.go(index)
-        session.progress.record(step.id).hints = answers.hints.get(step.id, 0)
-        verdicts = [(text, session.answer(text)) for text in answers.tries_of(step.id)]
-        if step.id in answers.revealed:
-            session.reveal()
-        graded.take(step.id, verdicts, session.record(step))
-    return graded
+    """Grade answers that `check_answers` has passed."""
+    return Grader(lesson, steps).grade(answers)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def console():
+    """Rich's console on stdout (piped: 80 columns, or $COLUMNS; see `bptui.report.fit`)."""
+    from rich.console import Console
+
+    return Console()
 
 
 def print_transcript(graded: Graded, console) -> None:
     from rich.table import Table
 
-    table = Table(title=graded.source, title_justify="left")
+    from bptui.report import fit
+
+    table = Table(title=safe(graded.source), title_justify="left")
     for column in ("step", "asked", "answer", "verdict", "value"):
         justify = "right" if column in ("answer", "value") else "left"
-        table.add_column(t(f"cli.{column}"), justify=justify)
+        table.add_column(
+            t(f"cli.{column}"),
+            justify=justify,
+            no_wrap=column in ("step", "value"),
+            overflow="fold",
+            max_width=24 if column == "answer" else None,
+        )
     marks = {"correct": f"[green]{t('cli.right')}[/]", "wrong": f"[red]{t('cli.wrong')}[/]",
              "invalid": f"[yellow]{t('cli.invalid')}[/]",
              "imprecise": f"[yellow]{t('cli.imprecise')}[/]",
@@ -158,12 +326,12 @@ def print_transcript(graded: Graded, console) -> None:
         verdict = marks[outcome]
         if step.id in graded.mistakes:
             said = mistake(graded.mistakes[step.id], graded.terms.get(step.id, ""))
-            verdict += f"\n[dim]{escape_markup(said)}[/]"
+            verdict += f"\n[dim]{safe(said)}[/]"
         if step.id in graded.errors:
-            verdict += f"\n[dim]{escape_markup(graded.errors[step.id])}[/]"
-        given = graded.answers.get(step.id, "")
+            verdict += f"\n[dim]{safe(graded.errors[step.id])}[/]"
+        given = clean(graded.answers.get(step.id, ""))
         table.add_row(step.id, escape_markup(step.asks), escape_markup(given), verdict, step.shown)
-    console.print(table)
+    fit(console, table)
     console.print(_summary_line(graded))
 
 
@@ -179,40 +347,110 @@ def _summary_line(graded: Graded) -> str:
 
 
 def print_class_table(results: list[Graded], console) -> None:
+    """A row per file. A name too long for its column folds onto the next line, never cut. Every
+    column's width is set here, so Rich need not measure each cell (for a class of 1,000, that
+    costs as much as printing)."""
+    from rich.cells import cell_len
     from rich.table import Table
 
+    from bptui.report import fit
+
+    rows = [
+        (escape_markup(clean(Path(g.source).name)), str(g.correct), str(len(g.ids("wrong"))),
+         str(len(g.ids("invalid"))), str(len(g.ids("unanswered"))),
+         f"{100 * g.correct / len(g.steps):.0f}%")
+        for g in results
+    ]  # fmt: skip
+    columns = ("file", "col_right", "col_wrong", "col_invalid", "col_unanswered", "score")
     table = Table(title=t("cli.files"), title_justify="left")
-    for column in ("file", "col_right", "col_wrong", "col_invalid", "col_unanswered", "score"):
-        table.add_column(t(f"cli.{column}"), justify="left" if column == "file" else "right")
-    for graded in results:
-        n = len(graded.steps)
-        table.add_row(Path(graded.source).name, str(graded.correct), str(len(graded.ids("wrong"))),
-                      str(len(graded.ids("invalid"))), str(len(graded.ids("unanswered"))),
-                      f"{100 * graded.correct / n:.0f}%")  # fmt: skip
-    console.print(table)
+    for i, column in enumerate(columns):
+        widest = max(cell_len(t(f"cli.{column}")), *(cell_len(row[i]) for row in rows))
+        if i == 0:
+            table.add_column(t("cli.file"), overflow="fold", width=min(widest, 40))
+        else:
+            table.add_column(t(f"cli.{column}"), justify="right", no_wrap=True, width=widest)
+    for row in rows:
+        table.add_row(*row)
+    fit(console, table)
+
+
+def print_unusable(unusable: list[AnswersError], graded: int, console) -> None:
+    """The files that could not be graded, each with its located error."""
+    from bptui.report import words
+
+    heading = words("not_graded", n=len(unusable), of=graded + len(unusable))
+    console.print(f"[b]{heading}[/]", soft_wrap=True)
+    for error in unusable:
+        console.print(f"  ✗ {safe(located(error))}", soft_wrap=True)
+
+
+def unusable_data(error: LessonError) -> dict:
+    return {
+        "file": error.source,
+        "line": error.line,
+        "field": error.where or None,
+        "error": error.message,
+        "message": located(error),
+    }
 
 
 def main(args, drive=None) -> int:
     """Grade the files; `drive` grades them another way instead (the command line passes the
-    Pilot replay for --tui, so this module never knows the TUI)."""
-    from rich.console import Console
+    Pilot replay for --tui, so this module never knows the TUI). The exit status: `EXIT_STATUS`.
 
-    lesson = load(args.lesson)
+    One answers file (and no --report) prints its transcript, or with --json its object; else a
+    row per file and the files that could not be graded, or with --json
+    `{"files": [...], "unusable": [...]}` (and `"report"` with --report)."""
+    lesson = load(args.lesson)  # a bad lesson: exit 2 before anything is graded
     steps = build(lesson)
-    files = [load_answers(path) for path in answer_files(args.answers)]
-    for answers in files:
-        check_answers(lesson, steps, answers)  # every file is checked before any is graded
-    if drive is not None:
-        results = drive(lesson, steps, files, args.screenshots, args.size)
+    batch = gather(lesson, steps, args.answers)
+    if drive is not None and batch.files:
+        results = drive(lesson, steps, batch.files, args.screenshots, args.size)
     else:
-        results = [grade_file(lesson, steps, answers) for answers in files]
+        results = Grader(lesson, steps).grade_all(batch)
+    for error in batch.unusable:  # stderr, always: a script's log, a teacher's terminal
+        print(f"bptui: {clean(located(error))}", file=sys.stderr)
+    wants = getattr(args, "report", False)
+    single = len(args.answers) == 1 and not Path(args.answers[0]).is_dir() and not wants
+    if single and not results:
+        return NONE_GRADED
+    report = None
+    csv_file, html_file = getattr(args, "csv", None), getattr(args, "html", None)
+    if results and (wants or csv_file or html_file):
+        from bptui.report import build_report, write_csv, write_html
+
+        report = build_report(lesson, steps, results, batch.unusable)
+        if csv_file:
+            write_csv(report, csv_file)
+        if html_file:
+            write_html(report, html_file)
     if args.json:
-        data = [g.data() for g in results]
-        print(json.dumps(data[0] if len(data) == 1 else data, indent=2, ensure_ascii=False))
-    else:
-        console = Console()
-        if len(results) == 1:
-            print_transcript(results[0], console)
+        if single:
+            data = results[0].data()
         else:
-            print_class_table(results, console)
-    return 1 if args.strict and not all(g.perfect for g in results) else 0
+            data = {"files": [g.data() for g in results],
+                    "unusable": [unusable_data(e) for e in batch.unusable]}  # fmt: skip
+            if wants:
+                data["report"] = report.data() if report else None
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        out = console()
+        if single:
+            print_transcript(results[0], out)
+        elif results:
+            print_class_table(results, out)
+        if batch.unusable:
+            print_unusable(batch.unusable, len(results), out)
+        if report and wants:
+            from bptui.report import print_report
+
+            print_report(report, out)
+    return exit_status(results, batch, args.strict)
+
+
+def exit_status(results: list[Graded], batch: Batch, strict: bool) -> int:
+    if not results:
+        return NONE_GRADED
+    if batch.unusable:
+        return SOME_UNUSABLE
+    return NOT_ALL_RIGHT if strict and not all(g.perfect for g in results) else GRADED

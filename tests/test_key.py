@@ -213,6 +213,11 @@ HEADLESS = (
     "bptui.answers",
     "bptui.progress",
     "bptui.replay",
+    "bptui.report",
+    "bptui.answers_file",
+    "bptui.sheet",
+    "bptui.mastery",
+    "bptui.practice",
 )
 
 

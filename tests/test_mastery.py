@@ -217,3 +217,21 @@ async def test_the_offer_is_said_once_and_lapses_when_the_learner_does_the_steps
             await answer(pilot, session.step.shown.replace("−", "-"))
         await answer(pilot, session.step.shown.replace("−", "-"))
         assert session.to_fill(skill) == [] and not screen.check_action("fill", ())
+
+
+def test_the_attempt_record_keeps_the_filled_steps_and_replays_them_as_the_tutor_counted(capsys):
+    from bptui.cli import main
+
+    session = session_of(str(LECTURE))
+    play_until(session, "z", MASTERED_AFTER)
+    n = session.fill("z")
+    [record] = (data_dir() / "attempts").glob("*.toml")
+    assert "filled = [" in record.read_text(encoding="utf-8")
+    assert main(["replay", str(LECTURE), str(record), "--json"]) == 0
+    replayed = json.loads(capsys.readouterr().out)
+    outcomes = replayed["outcomes"]
+    assert sum(o == "filled" for o in outcomes.values()) == n == replayed["score"]["filled"]
+    for step in session.steps:
+        assert outcomes[step.id] in {session.record(step).outcome or "open", "unanswered"}
+        assert (outcomes[step.id] == "unanswered") == (not session.record(step).answers
+                                                      and not session.done(step))  # fmt: skip

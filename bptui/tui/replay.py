@@ -68,6 +68,9 @@ async def _drive(lesson, steps, answers: Answers, folder: Path | None, size) -> 
                 screen.goto(index)
                 await pilot.press("f3")
                 await pilot.pause()
+            if step.id in answers.filled and not session.done(step):  # a mastered skill's
+                session.progress.record(step.id).filled = True  # step, as the tutor filled it
+                session.save()
             graded.take(step.id, verdicts, session.record(step))
             if folder:
                 name = f"{Path(answers.source).stem}-{index + 1:03d}-{step.id}.svg"
