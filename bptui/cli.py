@@ -192,6 +192,11 @@ def command_parser():
     serve.add_argument("--students", metavar="FILE", help="one student a line: personal links")
     serve.add_argument("--links", action="store_true", help="print each student's link and stop")
     serve.add_argument("--data", metavar="DIR", help="where every learner's folder is kept")
+    serve.add_argument(
+        "--collect",
+        metavar="DIR",
+        help="copy every learner's attempt records into DIR (for bptui replay) and stop",
+    )
     serve.set_defaults(run=_serve)
 
     from bptui.lesson import LOSSES

@@ -7,6 +7,7 @@ the same thing everywhere.
 from __future__ import annotations
 
 import math
+import re
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -146,17 +147,28 @@ def _is_control(char: str) -> bool:
     return code < 0x20 or 0x7F <= code < 0xA0
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Words (or, in Chinese, characters) in lines of at most `width` cells."""
-    from rich.cells import cell_len
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_TOKENS = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+|\s+")  # a wide character, a word, a space
 
-    lines, line = [], ""
-    spaced = " " in text
-    for word in text.split(" ") if spaced else list(text):
-        joined = f"{line} {word}" if line and spaced else line + word
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` cells, broken at spaces or between Chinese characters (a word
+    longer than a line is broken where it must)."""
+    from rich.cells import cell_len, chop_cells
+
+    lines, line, space = [], "", False
+    for token in _TOKENS.findall(text):
+        if token.isspace():
+            space = bool(line)
+            continue
+        joined = line + (" " if space else "") + token
+        space = False
         if line and cell_len(joined) > width:
             lines.append(line)
-            line = word
-        else:
-            line = joined
+            joined = token
+        line = joined
+        while cell_len(line) > width:  # a word wider than a line
+            first = chop_cells(line, width)[0]
+            lines.append(first)
+            line = line[len(first) :]
     return [*lines, line] if line else lines

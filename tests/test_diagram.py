@@ -114,3 +114,20 @@ def test_a_focused_view_when_the_whole_does_not_fit_and_f7_shows_it_all(lecture)
     assert "F7 shows the whole network" in focused and "z₅" not in focused and "z₃" in focused
     whole = plain(draw(session, session.step, 78, 8, full=True))
     assert "z₅" in whole
+
+
+@pytest.mark.parametrize("width", [8, 13, 30, 61])
+def test_captions_wrap_within_the_width_in_either_language(width):
+    from rich.cells import cell_len
+
+    from bptui.notation import wrap
+
+    for text in (
+        "Forward pass：每个方块把各条边上的 w·输入 和 bias 加成 z；"
+        "a = f(z) 就是从它连出去的边上的 ∂z/∂w",
+        "Reversed, from the output: each ◁ op-amp adds weight·δ over the edges out of it",
+        "supercalifragilisticexpialidocious-and-more-of-the-same",
+    ):
+        lines = wrap(text, width)
+        assert all(cell_len(line) <= width for line in lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost

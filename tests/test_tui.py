@@ -486,3 +486,13 @@ async def test_while_the_picker_is_shown_the_lessons_steps_are_built_so_step_1_c
         screen = app.screen
         assert isinstance(screen, LessonScreen) and screen.session is not None
         assert "step 1/" in str(screen.query_one("#topbar").render())
+
+
+async def test_served_the_picker_opens_shipped_lessons_only(monkeypatch):
+    monkeypatch.setenv("BPTUI_SERVE", "1")  # a learner in a browser must not open server files
+    app = TutorApp(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert not app.screen.query("#path")
+        assert app.screen.query_one("#lessons", OptionList).option_count >= 10

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,12 +43,14 @@ class PickerScreen(TutorScreen):
         yield OptionList(id="lessons")
         yield Static(id="skills")
         yield Static(t("tui.picker_hint"), id="picker-hint")
-        yield Input(placeholder=t("tui.path"), id="path")
+        if not os.environ.get("BPTUI_SERVE"):  # served: the shipped lessons only, no paths
+            yield Input(placeholder=t("tui.path"), id="path")
         yield Footer()
 
     def on_mount(self) -> None:
         self.check_size(self.app.size.width, self.app.size.height)
-        self.query_one("#path", Input).cursor_blink = self.app.cursor_blink
+        for box in self.query("#path").results(Input):
+            box.cursor_blink = self.app.cursor_blink
         self.fill()
         self.query_one("#lessons", OptionList).focus()
         self.call_after_refresh(self.warm_up)  # once the picker is on screen
