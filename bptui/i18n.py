@@ -34,6 +34,19 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
+def places_text(n: int) -> str:
+    """How many places an answer is asked to: "a whole number", "2 decimal places"."""
+    if n == 0:
+        return t("answer.whole")
+    return t("answer.place") if n == 1 else t("answer.places", n=n)
+
+
+def precision_text(step) -> str:
+    """What a step asks for: its places, and why when they are not the lesson's."""
+    return t(f"answer.precision.{step.precision}", symbol=step.symbol,
+             places=places_text(step.places))  # fmt: skip
+
+
 def lesson_text(lesson, key: str) -> str:
     """A lesson's title, summary or narration in the current language, falling back to its own."""
     translated = lesson.narration.get(_current)
@@ -152,6 +165,28 @@ EN = {
     "diagram.values": "Forward: each node is computed from the names on its incoming edges",
     "diagram.local": "Each edge carries its local derivative ∂(node)/∂(input)",
     "diagram.chain": "From the output back: multiply along each path, then add the paths",
+    "sheet.worksheet": "Worksheet",
+    "sheet.key": "Answer key",
+    "sheet.questions": "{n} questions",
+    "sheet.question": "1 question",
+    "sheet.instructions": "Work out each value and write it on its line, to the places asked. A symbol in a formula is a value from an earlier question or from the network.",
+    "sheet.key_note": "The worked answers, each value as the tutor shows it (≈: the rounded numbers shown give a slightly different last digit).",
+    "sheet.name": "Name:",
+    "sheet.date": "Date:",
+    "sheet.network": "The network",
+    "sheet.find": "Find {asks}",
+    "sheet.given": "Given, not asked",
+    "sheet.col.quantity": "quantity",
+    "sheet.col.formula": "formula",
+    "sheet.col.value": "value",
+    "sheet.from_question": "from question {n}",
+    "sheet.from_questions": "from questions {ns}",
+    "answer.whole": "a whole number",
+    "answer.place": "1 decimal place",
+    "answer.places": "{n} decimal places",
+    "answer.precision.lesson": "Give {symbol} to {places}.",
+    "answer.precision.small": "Give {symbol} to {places}: it is small, so 2 significant digits.",
+    "answer.precision.apart": "Give {symbol} to {places}: with fewer, a common slip would look the same.",
 }
 
 ZH = {
@@ -254,6 +289,28 @@ ZH = {
     "diagram.values": "往前算：每个节点由连进它的边上的名字算出",
     "diagram.local": "每条边上是它的局部微分 ∂(节点)/∂(输入)",
     "diagram.chain": "从输出往回：沿每条路径相乘，再把路径相加",
+    "sheet.worksheet": "练习单",
+    "sheet.key": "答案",
+    "sheet.questions": "共 {n} 题",
+    "sheet.question": "共 1 题",
+    "sheet.instructions": "算出每个值，写在横线上，保留要求的位数。公式里的符号是前面某一题的答案，或者是 network 图上的值。",
+    "sheet.key_note": "算好的答案，每个值都和程序显示的一样（≈：用显示的四舍五入后的数字算，最后一位会略有不同）。",
+    "sheet.name": "姓名：",
+    "sheet.date": "日期：",
+    "sheet.network": "Network",
+    "sheet.find": "求 {asks}",
+    "sheet.given": "已知（不需要计算）",
+    "sheet.col.quantity": "量",
+    "sheet.col.formula": "公式",
+    "sheet.col.value": "值",
+    "sheet.from_question": "由第 {n} 题得出",
+    "sheet.from_questions": "由第 {ns} 题得出",
+    "answer.whole": "整数",
+    "answer.place": "1 位小数",
+    "answer.places": "{n} 位小数",
+    "answer.precision.lesson": "{symbol} 保留 {places}。",
+    "answer.precision.small": "{symbol} 保留 {places}：它很小，所以保留 2 位有效数字。",
+    "answer.precision.apart": "{symbol} 保留 {places}：位数再少，常见的错误就会看起来一样。",
 }
 
 CATALOG = {"en": EN, "zh": ZH}

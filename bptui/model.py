@@ -207,7 +207,8 @@ class Step:
         """The formula with each symbol that has a text put in (the others stay symbols)."""
         if self.expression:
             return expr.to_text(self.expression, texts)
-        return fill(self.formula, texts)
+        whole = {o.symbol: o.symbol for o in self.operands}  # ∂l/∂b₆ is matched whole, so its
+        return fill(self.formula, whole | dict(texts))  # b₆ is never put in alone
 
     @property
     def numbers(self) -> str:

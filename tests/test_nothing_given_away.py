@@ -153,3 +153,17 @@ def test_the_hint_ladder_gives_the_rule_then_the_formula_then_its_numbers():
     assert session.hint().startswith("2·0.98 = 1.96")  # worked part of the way
     assert session.hint() is None
     assert session.score() and session.record().hints == 4
+
+
+@pytest.mark.parametrize("path", shipped_lessons(), ids=lambda p: p.stem)
+def test_a_symbol_not_yet_known_stays_whole_in_a_formula(path):
+    """With only the lesson's own numbers put in, every other operand is written as its symbol,
+    whole: ∂L/∂b₆ never becomes ∂L/∂2 because b₆ = 2 is known."""
+    for step in steps.build(load(str(path))):
+        if step.expression:
+            continue
+        given = {o.symbol: o.text for o in step.operands if o.step is None}
+        filled = step.filled(given)
+        for operand in step.operands:
+            if operand.step is not None:
+                assert operand.symbol in filled, (step.id, filled)

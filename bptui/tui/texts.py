@@ -9,7 +9,7 @@ import re
 from collections import Counter
 
 from bptui.glossary import mistake, phase_name, phase_title
-from bptui.i18n import CATALOG, language, lesson_text, t
+from bptui.i18n import CATALOG, language, lesson_text, places_text, precision_text, t
 from bptui.notation import escape_markup as escape
 from bptui.notation import shown_at, wrap
 
@@ -93,12 +93,6 @@ CATALOG["en"].update(
         "tui.sample": " · sample {k} of {n}",
         "tui.revealed_mark": "(revealed)",
         "tui.hint": "Hint {k}:",
-        "tui.places": "{n} decimal places",
-        "tui.place": "1 decimal place",
-        "tui.whole": "a whole number",
-        "tui.precision.lesson": "Give {symbol} to {places}.",
-        "tui.precision.small": "Give {symbol} to {places}: it is small, so 2 significant digits.",
-        "tui.precision.apart": "Give {symbol} to {places}: with fewer, a common slip would look the same.",
         "tui.empty": "Type your value for {symbol}, or F2 for a hint, F3 to reveal it.",
         "tui.invalid": "Can't read “{said}”:",
         "tui.invalid_tail": ". Type a number or a calculation.",
@@ -192,12 +186,6 @@ CATALOG["zh"].update(
         "tui.sample": " · 第 {k} 笔 data（共 {n} 笔）",
         "tui.revealed_mark": "（已显示答案）",
         "tui.hint": "提示 {k}：",
-        "tui.places": "{n} 位小数",
-        "tui.place": "1 位小数",
-        "tui.whole": "整数",
-        "tui.precision.lesson": "{symbol} 保留 {places}。",
-        "tui.precision.small": "{symbol} 保留 {places}：它很小，所以保留 2 位有效数字。",
-        "tui.precision.apart": "{symbol} 保留 {places}：位数再少，常见的错误就会看起来一样。",
         "tui.empty": "请输入 {symbol} 的值，或按 F2 看提示、F3 显示答案。",
         "tui.invalid": "看不懂“{said}”：",
         "tui.invalid_tail": "。请输入一个数或一个算式。",
@@ -342,13 +330,9 @@ def intro_card(lesson) -> str:
     return "\n".join(parts)
 
 
-def places_text(n: int) -> str:
-    return t("tui.whole") if n == 0 else t("tui.place") if n == 1 else t("tui.places", n=n)
-
-
 def precision(step) -> str:
     """What the card asks for: the step's places, and why when they are not the lesson's."""
-    return t(f"tui.precision.{step.precision}", symbol=step.symbol, places=places_text(step.places))
+    return precision_text(step)
 
 
 def card(session) -> str:
