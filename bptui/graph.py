@@ -2,7 +2,10 @@
 then the output's derivative by every node and input, from the output back.
 
 Where a name reaches the output along several paths, its derivative is the sum over the paths of
-the products of the local derivatives along each (case 2); one path is case 1.
+the products of the local derivatives along each (case 2); one path is case 1. A node off every
+path to the output (a copy of the computation with one input nudged, say) gets its value asked
+like any other; its edges' local derivatives and its ∂out/∂node = 0 are shown, not asked, and it
+adds no term to the chain rule of the names it uses.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class GraphTrace:
     local_trees: dict[tuple[str, str], tuple]
     gradients: dict[str, float]  # ∂output/∂name, every input and node
     children: dict[str, tuple[str, ...]]  # the nodes that use each name, in node order
+    reaches: frozenset[str]  # the names with a path to the output (the output too)
 
 
 def names(lesson: GraphLesson) -> list[str]:
@@ -52,7 +56,16 @@ def run(lesson: GraphLesson) -> GraphTrace:
     for name in reversed(names(lesson)):
         if name != lesson.output:
             gradients[name] = math.fsum(gradients[c] * local[(c, name)] for c in children[name])
-    return GraphTrace(values, local, trees, gradients, children)
+    reaches = {lesson.output}
+    for name in reversed(names(lesson)):
+        if any(c in reaches for c in children[name]):
+            reaches.add(name)
+    return GraphTrace(values, local, trees, gradients, children, frozenset(reaches))
+
+
+def on_path(trace: GraphTrace, name: str) -> tuple[str, ...]:
+    """The nodes using `name` that lead on to the output: the only terms of its chain rule."""
+    return tuple(c for c in trace.children[name] if c in trace.reaches)
 
 
 def paths(trace: GraphTrace, start: str, output: str) -> list[list[str]]:
@@ -60,7 +73,7 @@ def paths(trace: GraphTrace, start: str, output: str) -> list[list[str]]:
     if start == output:
         return [[output]]
     return [
-        [start, *rest] for child in trace.children[start] for rest in paths(trace, child, output)
+        [start, *rest] for child in on_path(trace, start) for rest in paths(trace, child, output)
     ]
 
 
@@ -75,10 +88,13 @@ class GraphSteps:
     def build(self) -> list[Step]:
         for node in self.lesson.nodes:
             self.value(node)
-        for node in self.lesson.nodes:
+        # What is off the path to the output comes first in its phase (a stable sort): shown and
+        # never asked, it is known from the phase's first step on, not a "?" left in the picture.
+        reaches = self.trace.reaches
+        for node in sorted(self.lesson.nodes, key=lambda n: n.name in reaches):
             for parent in node.parents:
                 self.local(node, parent)
-        for name in reversed(names(self.lesson)):
+        for name in sorted(reversed(names(self.lesson)), key=lambda n: n in reaches):
             if name != self.lesson.output:
                 self.chain(name)
         return self.steps
@@ -143,6 +159,7 @@ class GraphSteps:
                  self.trace.local[(node.name, parent)],
                  t("asks.local", node=node.name, parent=parent), operands, context=context,
                  floor="blank",  # its formula is its answer: it is the learner's to find
+                 ask=node.name in self.trace.reaches,  # off the path: shown, not asked
                  node=node.name, edges=((parent, node.name),),
                  note=t("note.local", node=node.name, expr=node.expr, parent=parent))  # fmt: skip
 
@@ -150,7 +167,8 @@ class GraphSteps:
         """∂out/∂name: over the nodes it feeds, ∂out/∂child · ∂child/∂name (the paths, summed)."""
         out = self.lesson.output
         operands, tree = [], ("num", 0.0)
-        for child in self.trace.children[name]:
+        feeds = on_path(self.trace, name)
+        for child in feeds:
             local = self.local_of(child, name, "local", child)
             if child == out:
                 term = ("name", local.symbol)
@@ -179,9 +197,9 @@ class GraphSteps:
         step = self.add("chain", "chain", f"chain.{name}", f"∂{out}/∂{name}", tree,
                         self.trace.gradients[name], t("asks.chain", out=out, name=name), operands,
                         rule="chain", context=tuple(context), node=name, note=note,
-                        ask=self.trace.children[name] != (out,),  # else the local step, again
+                        ask=feeds not in ((out,), ()),  # else the local step again, or 0
                         terms=tuple((p, " → ".join(path)) for p, path in enumerate(found, 1)),
-                        edges=tuple((name, c) for c in self.trace.children[name]))  # fmt: skip
+                        edges=tuple((name, c) for c in feeds))  # fmt: skip
         self.finish_chain(step, shown_paths)
 
     def finish_chain(self, step: Step, shown_paths: list[list[str]]) -> None:
@@ -203,7 +221,9 @@ class GraphSteps:
         else:
             worked = t("worked.paths", products=" + ".join(products))
         after = t("after.paths", paths="; ".join(lines)) if lines else ""
-        done = replace(step, hints=(rule_hint("chain"), worked), after=after)
+        paths_found = len(step.terms)  # case 1 is one path, case 2 several
+        kind = "chain" if not paths_found else "chain.case1" if paths_found == 1 else "chain.case2"
+        done = replace(step, hints=(rule_hint(kind), worked), after=after)
         self.steps[-1] = self.by_id[step.id] = done
 
 
