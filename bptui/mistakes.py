@@ -167,6 +167,8 @@ LIBRARY = (
     ("gain.sigmoid gain.tanh", "other_a", each("a_other", lambda v, k: GAIN[v.activation](v.a_other[k]))),
     ("gain.sigmoid gain.tanh", "quarter", lambda v: 0.25 if v.activation == "sigmoid" else 1.0),
     ("gain.*", "gain_too_far", lambda v: right(v) * v.dy),
+    ("gain.relu", "relu_dead_passes", lambda v: 1.0 if v.z <= 0 else math.nan),
+    ("gain.relu", "relu_live_blocks", lambda v: 0.0 if v.z > 0 else math.nan),
     # the op-amp's output ∂l/∂z = σ'(z)·(what comes in: ∂l/∂y, or ∂l/∂a = Σ w·∂l/∂z)
     ("dl_dz.output dl_dz.hidden", "gain_left_out", lambda v: v.input),
     ("dl_dz.output dl_dz.hidden", "gain_twice", lambda v: v.gain**2 * v.input),
@@ -234,7 +236,7 @@ LIBRARY = (
     ("chain", "seed_given", lambda v: 1.0),
     ("local", "other_edge", each("local_other", lambda v, k: v.local_other[k])),
     # slips of the whole value: named only when no mistake above fits (GENERIC)
-    ("z a.tanh a.relu a.linear sum dl_dz.hidden dl_dw dl_db total local chain", "sign_flipped", lambda v: -right(v)),
+    ("z a.tanh a.relu a.linear sum dl_dz.hidden dl_dw dl_db total value local chain", "sign_flipped", lambda v: -right(v)),
     ("*", "decimal_slip", each(lambda v: (10.0, 0.1), lambda v, f: f * right(v))),
 )
 # fmt: on

@@ -41,9 +41,9 @@ LABELS = {
     "dl_db": ("∂l/∂b", "∂l/∂b = ∂l/∂z", "∂l/∂b = ∂l/∂z"),
     "total": ("∂L/∂w", "∂L/∂w = Σₙ ∂lⁿ/∂w", "∂L/∂w = Σₙ ∂lⁿ/∂w"),
     "update": ("w′", "the update w − η·∂L/∂w", "更新 w − η·∂L/∂w"),
-    "node_value": ("x", "a node's value", "节点的值"),
-    "local": ("∂z/∂x", "a local derivative", "局部偏微分"),
-    "path": ("Σ∏", "the chain rule's paths", "chain rule 的路径"),
+    "node_value": ("value", "a node's value", "节点的值"),
+    "local": ("local ∂", "a local derivative", "局部偏微分"),
+    "path": ("path", "the chain rule's paths", "chain rule 的路径"),
 }
 
 
