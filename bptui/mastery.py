@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -86,19 +87,20 @@ class Skills:
 
     def add(self, skill: str, outcome: str) -> dict[str, SkillRecord]:
         """Count one step done, on top of what is on disk (another tutor may have added some)."""
-        from bptui.progress import _locked, _private_folder, _write_atomically
+        from bptui.progress import locked, private_folder, write_atomically
 
-        _private_folder(self.root, self.root)
-        with _locked(self.path.with_suffix(".lock")):
+        private_folder(self.root, self.root)
+        with locked(self.path.with_suffix(".lock")):
             try:
                 records = self.read()
             except (OSError, ValueError):
                 if os.path.lexists(self.path):
-                    os.replace(self.path, self.path.with_name("skills.unreadable.json"))
+                    stamp = time.strftime("%Y%m%d-%H%M%S")  # set aside, never overwritten
+                    os.replace(self.path, self.path.with_name(f"skills.unreadable-{stamp}.json"))
                 records = {}
             records.setdefault(skill, SkillRecord()).add(outcome)
             data = {"format": FORMAT, "skills": {k: asdict(v) for k, v in records.items()}}
-            _write_atomically(self.path, json.dumps(data, indent=1))
+            write_atomically(self.path, json.dumps(data, indent=1))
         return records
 
 

@@ -185,8 +185,8 @@ class Store:
         last saved or loaded here; the return value is the new base. `progress` gets the merged
         records, so this tutor sees the other's work too.
         """
-        _private_folder(self.path.parent, self.root)
-        with _locked(self.path.with_suffix(".lock")):
+        private_folder(self.path.parent, self.root)
+        with locked(self.path.with_suffix(".lock")):
             try:
                 disk = self.read()
             except UNREADABLE:
@@ -199,11 +199,11 @@ class Store:
                     progress.offered = list(dict.fromkeys([*disk.offered, *progress.offered]))
             data = {"format": FORMAT, **asdict(progress)}
             data["attempt"] = str(self.attempt_path(progress))
-            _write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
+            write_atomically(self.path, json.dumps(data, ensure_ascii=False, indent=1))
             if progress.records:
                 attempt = self.attempt_path(progress)
-                _private_folder(attempt.parent, self.root)
-                _write_atomically(attempt, self.attempt_record(progress))
+                private_folder(attempt.parent, self.root)
+                write_atomically(attempt, self.attempt_record(progress))
         return copy.deepcopy(progress.records)
 
     def attempt_path(self, progress: Progress) -> Path:
@@ -319,7 +319,7 @@ def toml_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str) -> None:
     """Write a private file (0600) atomically: a new temporary file, then a rename over the old."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
@@ -330,7 +330,7 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _private_folder(folder: Path, root: Path) -> None:
+def private_folder(folder: Path, root: Path) -> None:
     """The folder, and the data folder above it, readable by the learner alone (0700)."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for path in {folder, root}:
@@ -340,7 +340,7 @@ def _private_folder(folder: Path, root: Path) -> None:
 
 
 @contextlib.contextmanager
-def _locked(path: Path):
+def locked(path: Path):
     """An exclusive lock on `path` for the duration (where the platform has flock)."""
     try:
         import fcntl

@@ -103,7 +103,8 @@ def test_a_corrupt_skills_file_is_set_aside_not_lost(tmp_path):
     skills.path.write_text("{not json", encoding="utf-8")
     assert skills.load() == {}
     skills.add("z", "first_try")
-    assert (tmp_path / "skills.unreadable.json").read_text(encoding="utf-8") == "{not json"
+    [aside] = tmp_path.glob("skills.unreadable-*.json")
+    assert aside.read_text(encoding="utf-8") == "{not json"
     assert json.loads(skills.path.read_text(encoding="utf-8"))["skills"]["z"]["first_try"] == 1
 
 
