@@ -536,6 +536,9 @@ class GraphPicture(Picture):
         names = [n for n, d in self.depth.items() if d == key]
         if only in names:
             names, bare = [only], False
+        elif only is not None:  # the focused view's other column: only the nodes joined to it
+            joined = self.children[only] if self.view == "backward" else self.parents.get(only, ())
+            names = [n for n in names if n in joined]
         hot = {p for p, _ in self.used} if self.view != "backward" else {c for _, c in self.used}
         nodes = []
         for name in names:
