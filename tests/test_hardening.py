@@ -101,20 +101,7 @@ def test_a_saturated_sigmoid_is_handled_everywhere(write, capsys):
 
 
 def test_an_overflowing_chain_is_refused_with_its_place(write, capsys):
-    path = write(
-        """
-        title = "overflow"
-        [graph]
-        inputs = { s = 1e-300 }
-        output = "y"
-        [[graph.nodes]]
-        name = "x"
-        expr = "s^0.5"
-        [[graph.nodes]]
-        name = "y"
-        expr = "x * 1e300"
-        """
-    )
+    path = write(OVERFLOW)
     for command in (["check", path], ["key", path, "--json"]):
         code, out, err = run(capsys, *command)
         assert code == 2 and "Infinity" not in out
