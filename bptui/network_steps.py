@@ -537,12 +537,17 @@ class NetworkSteps:
                 context += [self.ref(f"s{n}.gradient.{suffix}", f"∂l{sup(n)}/∂{sym}", "g_sample", n,
                                      in_formula=False)
                             for n in range(1, len(self.lesson.samples) + 1)]  # fmt: skip
-            self.add(
+            step = self.add(
                 "update", "update", "update", f"update.{suffix}", f"new {sym}",
                 f"{sym} − η·{grad_sym}", "descent", operands, float(new),
                 t("asks.update", sym=sym), layer=layer, neuron=j, source=k,
                 context=tuple(context), edges=((layer, j, k),) if k else (),
             )  # fmt: skip
+            kept = {m.name for m in step.mistakes}
+            if step.asked and new != old and not {"unchanged", "gradient_ascent"} <= kept:
+                # A change too small to tell from the unchanged weight (or from ascent) at any
+                # places the tutor asks: then "unchanged" would pass, so the step is shown.
+                self.steps[-1] = self.by_id[step.id] = replace(step, asked=False)
 
 
 # --- the second hint: the numbers worked part of the way, from the values on screen ---

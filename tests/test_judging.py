@@ -71,8 +71,8 @@ def check_step(step) -> None:
 def check_updates(step) -> None:
     """Gradient ascent and the unchanged weight are never accepted, whatever the precision."""
     v = step.values("exact")
-    if step.kind != "update" or abs(v.rate * v.g) < 1e-9:
-        return
+    if step.kind != "update" or not step.asked or v.w == step.value:
+        return  # a weight that does not move, or a move too small to ask (shown, not asked)
     names = {m.name for m in step.mistakes}
     assert {"gradient_ascent", "unchanged"} <= names, (step.id, names)
     for wrong in (v.w, v.w + v.rate * v.g):
@@ -87,7 +87,9 @@ def test_every_step_accepts_what_its_card_asks_and_no_known_mistake(lesson):
         check_updates(step)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)  # the same networks on every run: CI is not a lottery
 @given(lessons())
 def test_the_policy_holds_on_generated_networks(lesson):
     for step in steps.build(lesson):
