@@ -188,7 +188,7 @@ MISTAKES = {
 
 PHASE_TITLES_ZH = {
     "forward": "Forward pass",
-    "dz_dw": "Forward pass 的另一半：每条边上的 ∂z/∂w 就是那条边上的输入",
+    "dz_dw": "Forward pass 的另一半：∂z/∂w 就是每条边上的输入",
     "loss": "Loss",
     "output": "Backward pass：从输出层开始",
     "backward": "Backward pass：隐藏层的 op-amp（case 2）",
@@ -216,7 +216,7 @@ PHASE_NAMES_ZH = {
 
 RULE_HINTS_ZH = {
     "z": "z = Σₖ wₖ·aₖ + b：每个输入乘上它那条边上的权重，加起来，再加上 bias。",
-    "dz_dw": "z = Σₖ wₖ·aₖ + b，所以 w 变动 1，z 就变动它所乘的那个 aₖ：∂z/∂w 就是那条边上的输入。",
+    "dz_dw": "z = Σₖ wₖ·aₖ + b，所以 w 变化 1，z 就跟着变化 w 所乘的那个 aₖ：∂z/∂w 就是那条边上的输入。",
     "a.sigmoid": "a = σ(z) = 1 / (1 + e^−z)。",
     "a.tanh": "a = tanh(z) = (e^z − e^−z) / (e^z + e^−z)。",
     "a.relu": "a = relu(z) = max(0, z)。",
@@ -334,10 +334,10 @@ MISTAKES_ZH = {
     "quarter": "这是增益的最大值（z = 0 时），不是这个神经元的：用它自己的 a 来算",
     "gain_too_far": "这已经是 ∂l/∂z 了：这里只要增益",
     "other_input": "用了另一个输入（{term}）：要用这一步自己那条边上的输入",
-    "weight_not_input": "这是权重本身：∂z/∂w 是这个权重所乘的、它那条边上的输入",
+    "weight_not_input": "这是权重本身：∂z/∂w 是它那条边上、和权重相乘的输入",
     "own_a_not_input": "这是这个神经元自己的 a：∂z/∂w 是这条边上、从前一层来的输入",
     "z_not_input": "这是前一层那个单元的 z：边上的输入是它的 a = σ(z)",
-    "one_not_input": "∂z/∂b 才是 1；∂z/∂w 是边上的输入：w 乘的就是它",
+    "one_not_input": "∂z/∂b 才是 1；∂z/∂w 是边上的输入，也就是 w 所乘的那个值",
     "other_weight_not_input": "这是另一条边上的权重（{term}）：∂z/∂w 是这个权重自己那条边上的输入",
     "weights_forgotten": "漏了权重：∂l/∂a = Σₖ wₖ·∂l/∂zₖ",
     "weights_paired_wrongly": "权重配错了 ∂l/∂z：每个权重配它那条边连到的神经元的 ∂l/∂z",

@@ -42,7 +42,7 @@ LABELS = {
     "total": ("∂L/∂w", "∂L/∂w = Σₙ ∂lⁿ/∂w", "∂L/∂w = Σₙ ∂lⁿ/∂w"),
     "update": ("w′", "the update w − η·∂L/∂w", "更新 w − η·∂L/∂w"),
     "node_value": ("value", "a node's value", "节点的值"),
-    "local": ("local ∂", "a local derivative", "局部偏微分"),
+    "local": ("local ∂", "a local derivative", "局部微分"),
     "path": ("path", "the chain rule's paths", "chain rule 的路径"),
 }
 

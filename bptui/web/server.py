@@ -59,12 +59,12 @@ PAGE_WORDS = {
         "busy": "The tutor is busy",
     },
     "zh": {
-        "starting": "正在启动导师……",
-        "ended": "本次会话已结束。你的进度已保存：重新开始即可从上次的位置继续。",
+        "starting": "正在启动 bptui……",
+        "ended": "这次的会话已经结束。你的进度已保存：重新开始，就能从上次停下的地方继续。",
         "again": "重新开始",
-        "students_only": "本课程使用个人链接：请打开老师给你的链接。",
-        "bad_link": "此链接无效。请检查链接，或向老师索取你的链接。",
-        "busy": "导师正忙",
+        "students_only": "这个班使用个人链接：请打开老师发给你的链接。",
+        "bad_link": "这个链接无效。请检查一下，或者向老师要你自己的链接。",
+        "busy": "bptui 正忙",
     },
 }
 PATCHES = (  # (what textual.js says, what bptui's copy says): each must be found exactly once
