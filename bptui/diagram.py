@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
-from bptui.i18n import t
+from bptui.i18n import CATALOG, t
 from bptui.lesson import GraphLesson
 from bptui.notation import derivative_name, escape_markup, given, name_with_subscript, sub, wrap
 
@@ -380,7 +380,8 @@ class NetworkPicture(Picture):
         return [layer - 1, layer], self.step.neuron
 
     def caption(self) -> str:
-        return t(f"diagram.{self.view}")
+        own = f"caption.{self.step.phase}"  # a phase drawn in another's view may have its own
+        return t(own) if own in CATALOG["en"] else t(f"diagram.{self.view}")
 
     def margin(self, last: Column) -> int:
         return 12 if self.view == "forward" and last.key == self.last else 0

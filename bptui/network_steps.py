@@ -184,7 +184,7 @@ class NetworkSteps:
         operands += self.other_neurons(layer, j)
         if layer > 1 and fan_in == len(self.lesson.inputs):  # the network's inputs, for the a's
             operands += [self.unit_output(0, k, "x_in", k, False) for k in range(1, fan_in + 1)]
-        partials = ", ".join(
+        partials = t("sep").join(
             f"∂{self.z(layer, j)}/∂{self.w(layer, j, k)} = {self.a(layer - 1, k)}"
             for k in range(1, fan_in + 1)
         )
@@ -538,7 +538,7 @@ class NetworkSteps:
                                      in_formula=False)
                             for n in range(1, len(self.lesson.samples) + 1)]  # fmt: skip
             step = self.add(
-                "update", "update", "update", f"update.{suffix}", f"new {sym}",
+                "update", "update", "update", f"update.{suffix}", t("symbol.new", sym=sym),
                 f"{sym} − η·{grad_sym}", "descent", operands, float(new),
                 t("asks.update", sym=sym), layer=layer, neuron=j, source=k,
                 context=tuple(context), edges=((layer, j, k),) if k else (),

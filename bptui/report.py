@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bptui.answers_file import located
 from bptui.glossary import mistake
-from bptui.i18n import language, lesson_text
+from bptui.i18n import language, lesson_text, t
 from bptui.notation import clean, escape_markup, safe
 
 # Where each file stands on a step, by its first graded answer: these add up to the files.
@@ -43,107 +43,9 @@ FILL = {"first_try": "#2e7d32", "after_hint": "#0277bd", "wrong": "#c62828",
 BAR_CELLS = 16
 TOP = 3  # mistakes and wrong answers shown per step
 
-WORDS = {
-    "en": {
-        "title": "Class report: {title}",
-        "graded": "{n} answers files graded",
-        "unusable": "{n} could not be graded",
-        "not_graded": "{n} of {of} answers files could not be graded:",
-        "first_try": "right first time",
-        "after_hint": "right after a hint",
-        "wrong": "wrong",
-        "invalid": "unreadable",
-        "imprecise": "too few places",
-        "unanswered": "unanswered",
-        "col_step": "step",
-        "col_bar": "hardest first",
-        "col_first": "right 1st",
-        "col_hint": "hint",
-        "col_wrong": "wrong",
-        "col_other": "?",
-        "col_none": "–",
-        "legend_first_try": "right first time",
-        "legend_after_hint": "right after a hint",
-        "legend_wrong": "wrong",
-        "legend_invalid": "unreadable or too few places (column ?)",
-        "legend_unanswered": "unanswered (column –)",
-        "mistakes": "What went wrong, by step (how many files):",
-        "no_mistakes": "Nothing went wrong.",
-        "unnamed": "wrong, and no mistake the tutor knows",
-        "answers_were": "answers given",
-        "across": "Across the lesson:",
-        "times": "{times} in {steps}",
-        "once": "once",
-        "n_times": "{n} times",
-        "one_step": "1 step",
-        "n_steps": "{n} steps",
-        "html_steps": "Steps, hardest first",
-        "html_bar": "how the files did",
-        "html_mistakes": "The most common mistakes",
-        "html_files": "Answers files",
-        "html_unusable": "Answers files that could not be graded",
-        "asks": "asked",
-        "files": "files",
-        "common_answers": "common answers not right",
-        "named": "mistakes named",
-        "score": "score",
-        "file": "file",
-        "error": "error",
-        "generated": "{n} steps · lesson {source}",
-    },
-    "zh": {
-        "title": "全班报告：{title}",
-        "graded": "已批改 {n} 个答案文件",
-        "unusable": "{n} 个无法批改",
-        "not_graded": "{of} 个答案文件中有 {n} 个无法批改：",
-        "first_try": "一次答对",
-        "after_hint": "看提示后答对",
-        "wrong": "答错",
-        "invalid": "看不懂",
-        "imprecise": "位数不够",
-        "unanswered": "未作答",
-        "col_step": "步骤",
-        "col_bar": "最难的在前",
-        "col_first": "一次对",
-        "col_hint": "提示",
-        "col_wrong": "错",
-        "col_other": "?",
-        "col_none": "–",
-        "legend_first_try": "一次答对",
-        "legend_after_hint": "看提示后答对",
-        "legend_wrong": "答错",
-        "legend_invalid": "看不懂或位数不够（“?”列）",
-        "legend_unanswered": "未作答（“–”列）",
-        "mistakes": "各步骤出错的情况（文件数）：",
-        "no_mistakes": "没有出错。",
-        "unnamed": "答错，程序认不出是哪种错误",
-        "answers_were": "所填答案",
-        "across": "整课合计：",
-        "times": "在 {steps}里共出现 {times}",
-        "once": "1 次",
-        "n_times": "{n} 次",
-        "one_step": "1 个步骤",
-        "n_steps": "{n} 个步骤",
-        "html_steps": "各步骤，最难的在前",
-        "html_bar": "各文件的情况",
-        "html_mistakes": "最常见的错误",
-        "html_files": "答案文件",
-        "html_unusable": "无法批改的答案文件",
-        "asks": "所求",
-        "files": "文件数",
-        "common_answers": "常见的错误答案",
-        "named": "认出的错误",
-        "score": "得分",
-        "file": "文件",
-        "error": "错误",
-        "generated": "共 {n} 步 · 课程 {source}",
-    },
-}
-
 
 def words(key: str, **values) -> str:
-    text = WORDS.get(language(), WORDS["en"]).get(key) or WORDS["en"][key]
-    return text.format(**values) if values else text
+    return t(f"report.{key}", **values)
 
 
 def short(text: str, most: int = 40) -> str:
@@ -320,7 +222,7 @@ def print_report(report: Report, console) -> None:
 
     heading = words("title", title=report.title) + " — " + words("graded", n=len(report.files))
     if report.unusable:
-        heading += ", " + words("unusable", n=len(report.unusable))
+        heading += t("sep") + words("unusable", n=len(report.unusable))
     console.print()
     console.print(Text(clean(heading), style="bold"), soft_wrap=True)
     for line in (("first_try", "after_hint", "wrong"), ("invalid", "unanswered")):
@@ -358,16 +260,17 @@ def print_report(report: Report, console) -> None:
             )
         if row.unnamed:
             console.print(f"  [red]{row.unnamed:>4}[/] {words('unnamed')}", soft_wrap=True)
-        given = ", ".join(f"{short(a)} ×{c}" for a, c in row.wrong_answers.most_common(TOP))
-        console.print(f"       [dim]{words('answers_were')}: {safe(given)}[/]", soft_wrap=True)
+        given = t("sep").join(f"{short(a)} ×{c}" for a, c in row.wrong_answers.most_common(TOP))
+        said = words("answers_were", given=safe(given))
+        console.print(f"       [dim]{said}[/]", soft_wrap=True)
     across = report.across()[:5]
     if across:
         console.print()
         console.print(Text(words("across"), style="bold"))
         for name, count, ids in across:
             times = how_often(count, len(ids))
-            console.print(f"  [b]{escape_markup(name)}[/] {times}: {safe(mistake(name))}",
-                          soft_wrap=True)  # fmt: skip
+            said = words("across_line", times=times, said=safe(mistake(name)))
+            console.print(f"  [b]{escape_markup(name)}[/] {said}", soft_wrap=True)
 
 
 # --- a spreadsheet ------------------------------------------------------------------------------
@@ -466,7 +369,7 @@ def _svg_bar(row: StepReport, width: int = 240, height: int = 18) -> str:
                 f'text-anchor="middle">{n}</text>'
             )
         x += w
-    label = ", ".join(f"{words(c)} {row.counts[c]}" for c in CATEGORIES if row.counts[c])
+    label = t("sep").join(f"{words(c)} {row.counts[c]}" for c in CATEGORIES if row.counts[c])
     return (
         f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'role="img" aria-label="{_e(label)}">{"".join(parts)}</svg>'
@@ -526,7 +429,7 @@ def html_text(report: Report) -> str:
     if across:
         out.append("<ul>")
         for name, count, ids in across[:10]:
-            where = ", ".join(f'<span class="id">{_e(i)}</span>' for i in ids)
+            where = t("sep").join(f'<span class="id">{_e(i)}</span>' for i in ids)
             out.append(
                 f"<li><b>{_e(name)}</b> — {_e(how_often(count, len(ids)))}: "
                 f'<span class="said">{_e(mistake(name))}</span><br><span class="dim">{where}'

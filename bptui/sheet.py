@@ -154,7 +154,7 @@ def build(lesson, all_steps: list[Step], key: bool = False) -> Sheet:
             else:
                 asked = sorted(numbers[i] for i in depends[step.id])
                 value = (_t("from_question", n=asked[0]) if len(asked) == 1
-                         else _t("from_questions", ns=", ".join(map(str, asked))))  # fmt: skip
+                         else _t("from_questions", ns=t("sep").join(map(str, asked))))  # fmt: skip
             section.parts[-1].rows.append((step.symbol, step.formula, value))
         sections.append(section)
     return Sheet(
