@@ -98,20 +98,22 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     at = step.places
     worlds = {"exact": step.values("exact"), "screen": step.values("screen")}
     used = [o for o in step.all_operands if carried and o.step in carried]
-    if used:
+    if used:  # the learner's own answers: as typed, and as the tutor said them back (rounded)
         worlds["carried"] = step.values("carried", carried)
+        worlds["carried_shown"] = step.values("carried_shown", carried)
     rights = {name: step.compute(values) for name, values in worlds.items()}
     rights["exact"] = step.value
     wrongs = [(m, name, m.value(values)) for m in step.mistakes for name, values in worlds.items()]
     wrongs = [(m, name, x) for m, name, x in wrongs if math.isfinite(x)]
     # A known mistake's value (worked from the lesson's numbers) is never accepted, even where the
     # learner's own earlier answers happen to lead to it.
-    blocked = any(agrees(value, x, at) for _, name, x in wrongs if name != "carried")
+    blocked = any(agrees(value, x, at) for _, name, x in wrongs if not name.startswith("carried"))
     for name, right in rights.items():
         if math.isfinite(right) and agrees(value, right, at):
-            if name == "carried" and blocked:
+            basis = "carried" if name.startswith("carried") else name
+            if basis == "carried" and blocked:
                 continue
-            return Verdict(True, value, basis=name, carried=_carried(step, carried, name))
+            return Verdict(True, value, basis=basis, carried=_carried(step, carried, name))
     given = typed_places(str(answer)) if not isinstance(answer, int | float) else None
     finite = [r for r in rights.values() if math.isfinite(r)]
     # Right to the places given, fewer than asked: said so, before any mistake that happens to
@@ -154,10 +156,11 @@ def _says_something(value: float, given: int) -> bool:
 
 def _carried(step: Step, carried: Mapping[str, float] | None, basis: str) -> tuple:
     """The learner's own values a carried-forward answer was worked from (those not on screen)."""
-    if basis != "carried" or not carried:
+    if not basis.startswith("carried") or not carried:
         return ()
     out = {}
     for o in step.operands:
         if o.step in carried and not same_at(carried[o.step], o.on_screen, o.places or 0):
-            out[o.symbol] = shown_at(carried[o.step], 12)
+            places = 12 if basis == "carried" else o.places or 0
+            out[o.symbol] = shown_at(carried[o.step], places)
     return tuple(out.items())

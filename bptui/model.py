@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from bptui import expr
 from bptui.notation import bracketed, given, read_shown, rounded, same_at, shown_at
 
-WORLDS = ("exact", "screen", "carried")
+WORLDS = ("exact", "screen", "carried", "carried_shown")
 
 
 @dataclass(frozen=True)
@@ -182,6 +182,9 @@ class Step:
             numbers = [o.value for o in self.all_operands]
         elif world == "screen" or not carried:
             numbers = [o.on_screen for o in self.all_operands]
+        elif world == "carried_shown":  # the learner's answers as the tutor said them back
+            numbers = [read_shown(shown_at(carried[o.step], o.places or 0)) if o.step in carried
+                       else o.on_screen for o in self.all_operands]  # fmt: skip
         else:
             numbers = [carried.get(o.step, o.on_screen) for o in self.all_operands]
         return Values(self, numbers)

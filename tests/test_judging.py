@@ -239,3 +239,16 @@ def test_a_second_reading_of_the_same_number_names_its_term_too(lecture):
     verdict = grade(z1, "2", {})  # the bias subtracted, or the second term left out
     said = explain(verdict)
     assert "…" not in said and "w₁₂·x₂" in said
+
+
+def test_an_answer_worked_from_ones_own_answers_as_the_tutor_said_them_back_is_right():
+    """The tutor says "that gives −0.14" for an expression worth −0.1436: a learner who then
+    works from −0.14 (and from a₁ as shown, −0.76) is right, as an exam marker would say."""
+    exam = lesson_steps("13-exam")
+    step = exam["s1.gradient.L2.n1.w1"]  # ∂l/∂w₃₁ = a₁·∂l/∂z₃, asked to 3 places
+    a1, d3 = (o.step for o in step.operands)
+    carried = {a1: math.tanh(-1), d3: -0.1436}  # both accepted earlier, typed as expressions
+    verdict = grade(step, "-0.76*(-0.14)", carried)
+    assert verdict.correct and verdict.basis == "carried"
+    assert dict(verdict.carried)["∂l/∂z₃"] == "−0.14"  # said as the tutor said it back
+    assert not grade(step, "-0.76*(-0.15)*2", carried).correct
