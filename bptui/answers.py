@@ -41,6 +41,7 @@ class Verdict:
     basis: str = "exact"  # right from: "exact", "screen" or "carried" numbers
     carried: tuple[tuple[str, str], ...] = ()  # (symbol, the learner's value) the answer used
     also: tuple[tuple[str, str], ...] = ()  # another mistake (and its term) giving the same number
+    slip_too: bool = False  # coarse, and at those places a known slip looks the same
 
     @property
     def invalid(self) -> bool:
@@ -120,7 +121,8 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     # look the same at the places asked (−1.000 for −0.9995 is right to 3 places, not "unchanged").
     fewer = given is not None and given < at and _says_something(value, given)
     if fewer and any(_rounds_to(value, r, given) for r in finite):
-        return Verdict(False, value, coarse=given)
+        slip = any(_rounds_to(value, x, given) for _, _, x in wrongs)  # right, or a slip?
+        return Verdict(False, value, coarse=given, slip_too=slip)
     matches = [
         (m.name in GENERIC, abs(value - x), i, m)
         for i, (m, _, x) in enumerate(wrongs)

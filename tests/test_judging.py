@@ -252,3 +252,14 @@ def test_an_answer_worked_from_ones_own_answers_as_the_tutor_said_them_back_is_r
     assert verdict.correct and verdict.basis == "carried"
     assert dict(verdict.carried)["∂l/∂z₃"] == "−0.14"  # said as the tutor said it back
     assert not grade(step, "-0.76*(-0.15)*2", carried).correct
+
+
+def test_too_few_places_is_not_called_right_when_a_slip_looks_the_same():
+    from bptui.tui.texts import verdict
+
+    gain = lesson_steps("10-vanishing-gradients")["s1.backward.L1.n1.gain"]  # σ'(z₁) = 0.0177
+    typed = shown_at(1 - gain.operands[0].value, 3)  # 1 − a₁ = 0.0180: the slip, to 3 places
+    result = grade(gain, typed)
+    assert result.imprecise and result.slip_too and not result.correct
+    said = verdict(gain, typed, result)
+    assert "Right" not in said and "common slip" in said

@@ -100,6 +100,7 @@ CATALOG["en"].update(
         "tui.right_screen": "✓ Right: {said} is what the rounded numbers on screen give. With full precision, {symbol} = {shown}.",
         "tui.right_carried": "✓ Right, worked from your own {used}: that gives {said}. (With full precision, {symbol} = {shown}.)",
         "tui.coarse": "≈ Right to {given}, but {symbol} is asked to {places}: give more digits. No try used.",
+        "tui.coarse_slip": "≈ {symbol} is asked to {places}: to {given}, the answer and a common slip look the same. Give more digits. No try used.",
         "tui.rounding": "≈ Nearly: the last of the {places} is off by one. Round (5 and up goes up), don't cut off. No try used.",
         "tui.or": " — or else {other}",
         "tui.wrong": "✗ {said} is not {symbol}:",
@@ -193,6 +194,7 @@ CATALOG["zh"].update(
         "tui.right_screen": "✓ 正确：{said} 是用屏幕上四舍五入后的数字算出来的。按完整精度，{symbol} = {shown}。",
         "tui.right_carried": "✓ 正确，用的是你自己的 {used}：算出来是 {said}。（按完整精度，{symbol} = {shown}。）",
         "tui.coarse": "≈ 保留 {given} 是对的，但 {symbol} 要保留 {places}：请多给几位。不算一次尝试。",
+        "tui.coarse_slip": "≈ {symbol} 要保留 {places}：只保留 {given} 时，正确答案和一个常见错误看起来一样。请多给几位。不算一次尝试。",
         "tui.rounding": "≈ 差一点：{places}的最后一位差了 1。要四舍五入，不要直接截掉。不算一次尝试。",
         "tui.or": " —— 或者：{other}",
         "tui.wrong": "✗ {said} 不是 {symbol}：",
@@ -425,7 +427,8 @@ def verdict(step, text: str, result) -> str:
     if result.imprecise and result.coarse == step.places:  # the last place off by one
         return f"[b $warning]{t('tui.rounding', places=places_text(step.places))}[/]"
     if result.imprecise:
-        line = t("tui.coarse", given=places_text(result.coarse), symbol=symbol,
+        key = "tui.coarse_slip" if result.slip_too else "tui.coarse"
+        line = t(key, given=places_text(result.coarse), symbol=symbol,
                  places=places_text(step.places))  # fmt: skip
         return f"[b $warning]{line}[/]"
     if result.mistake:
