@@ -413,7 +413,13 @@ class NetworkPicture(Picture):
             activation = self.lesson.layers[layer - 1].activation
             gain = self.value(self.step_id(layer, j, "gain"), final)
             name = derivative_name(activation)
-            return ["◁ softmax" if activation == "softmax" else f"◁ {name} {gain}", delta]
+            rows = ["◁ softmax" if activation == "softmax" else f"◁ {name} {gain}", delta]
+            # What the gain is worked from, from the forward pass: a (or z, for a ReLU).
+            if activation == "relu":
+                rows.append(f"z{sub(unit)} {self.value(self.step_id(layer, j, 'z'), final)}")
+            elif activation != "linear":
+                rows.append(a)
+            return rows
         if self.view == "gradient":
             return [a, delta]
         return [f"z{sub(unit)} {self.value(self.step_id(layer, j, 'z'), final)}", a]
@@ -432,9 +438,11 @@ class NetworkPicture(Picture):
             return [*rows, (f"+b{sub(self.unit(layer, j))} {bias}", None)]
         y = self.a_name(layer, j)
         if layer == self.last:
+            target = given(self.lesson.samples[self.n - 1].target[j - 1]).strip("()")
             if spec.activation == "softmax":
-                return [(f"{y} − ŷ{sub(j)}", None)]
-            return [(f"∂l/∂{y} {self.value(self.step_id(layer, j, 'dl_dy'))}", None)]
+                return [(f"{y} − ŷ{sub(j)}  ŷ{sub(j)} {target}", None)]
+            dl_dy = self.value(self.step_id(layer, j, "dl_dy"))
+            return [(f"∂l/∂{y} {dl_dy}  ŷ{sub(j)} {target}", None)]  # what ∂l/∂y is worked from
         return [
             (f"{given(row[j - 1]).strip('()')}·δ{sub(self.unit(layer + 1, k))}", (layer + 1, k, j))
             for k, row in enumerate(self.lesson.layers[layer].weights, 1)

@@ -189,7 +189,8 @@ class LessonScreen(TutorScreen):
         rows = max(self.app.size.height - DIAGRAM_LEAVES, 5)  # the card keeps its room
         picture = draw(session, step, width, rows, full=self.full_diagram)
         self.query_one("#diagram", Static).update(picture)
-        self.query_one("#card", Static).update(texts.card(session))
+        card_width = self.app.size.width - 4  # the card's padding, and room for its scrollbar
+        self.query_one("#card", Static).update(texts.card(session, card_width))
         self.query_one("#feedback", Static).update(self.feedback)
         self.query_one("#answer", Input).placeholder = texts.placeholder(session)
         if session.notice:  # e.g. progress that could not be saved: said once

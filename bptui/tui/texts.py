@@ -337,12 +337,14 @@ def precision(step) -> str:
     return precision_text(step)
 
 
-def card(session) -> str:
+def card(session, width: int | None = None) -> str:
+    """The step card; `width`: the narration wrapped to it (between Chinese characters too)."""
     step = session.step
     record = session.record()
     lesson = session.lesson
     done = record.done
-    header = phase_title(step.phase)
+    # A card that keeps its formula back keeps back a heading that states it too.
+    header = phase_title(step.phase) if session.shows(step, "formula") else phase_name(step.phase)
     if step.sample and len(lesson.samples) > 1:
         header += t("tui.sample", k=step.sample, n=len(lesson.samples))
     symbol = escape(step.symbol)
@@ -367,7 +369,7 @@ def card(session) -> str:
         lines[-1] += f" [$text-muted]{t('tui.filled_mark')}[/]"
     for number, hint in enumerate(session.hints_shown(), 1):
         lines.append(f"[$warning]{t('tui.hint', k=number)}[/] {escape(hint)}")
-    if step.note:
+    if step.note and session.shows(step, "formula"):  # the note is the rule: kept back too
         lines.append(f"[$text-muted]{escape(step.note)}[/]")
     if done and step.after:
         lines.append(escape(step.after))
@@ -377,10 +379,15 @@ def card(session) -> str:
         session.position == 0 or session.steps[session.position - 1].phase != step.phase
     )
     if session.position == 0 and lesson_text(lesson, "intro"):
-        lines.append(f"\n[i]{escape(lesson_text(lesson, 'intro'))}[/]")
+        lines += ["", *narration(lesson_text(lesson, "intro"), width)]
     if first_of_phase and lesson_text(lesson, step.phase):
-        lines.append(f"[i]{escape(lesson_text(lesson, step.phase))}[/]")
+        lines += narration(lesson_text(lesson, step.phase), width)
     return "\n".join(lines)
+
+
+def narration(text: str, width: int | None) -> list[str]:
+    """A lesson's narration in italics, wrapped to the card (Textual wraps at spaces only)."""
+    return [f"[i]{escape(line)}[/]" for line in (wrap(text, width) if width else [text])]
 
 
 def placeholder(session) -> str:
