@@ -28,11 +28,15 @@ class each:  # noqa: N801 - reads as a word in the table below
     value."""
 
     def __init__(
-        self, keys: str | Callable[[Values], object], rule: Callable[[Values, object], float]
+        self,
+        keys: str | Callable[[Values], object],
+        rule: Callable[[Values, object], float],
+        named_by: str | None = None,
     ):
         self.role = None if callable(keys) else keys  # the terms' role, to name them by
         self.keys = keys if callable(keys) else lambda v, role=keys: getattr(v, role).keys()
         self.rule = rule
+        self.named_by = named_by  # or: a role keyed (term, …), whose symbols name the term
 
 
 def z(v: Values) -> float:
@@ -188,7 +192,7 @@ LIBRARY = (
     ("sum", "dl_dy_for_dl_dz", lambda v: dot(v.w, v.dy)),
     ("sum", "weights_forgotten", lambda v: math.fsum(v.d.values())),
     ("sum", "weights_paired_wrongly", lambda v: math.fsum(w * d for w, d in zip(v.w.values(), reversed(v.d.values()), strict=True)) if len(v.d) > 1 else math.nan),
-    ("sum", "other_neurons_weights", each(rows_out, lambda v, r: math.fsum(w * v.d[k] for (row, k), w in v.w_out_other.items() if row == r))),
+    ("sum", "other_neurons_weights", each(rows_out, lambda v, r: math.fsum(w * v.d[k] for (row, k), w in v.w_out_other.items() if row == r), named_by="w_out_other")),
     # ∂z/∂w = a, the input on the weight's edge
     ("dz_dw", "weight_not_input", lambda v: v.w),
     ("dz_dw", "own_a_not_input", lambda v: v.a_own),
@@ -356,7 +360,10 @@ def _from_library(step: Step) -> list[Mistake]:
         except (AttributeError, KeyError):
             continue
         for k in keys:  # a term named as the card writes it, or else by its operand's symbol
-            if rule.role in TERM_ROLES or rule.role is None:
+            if rule.named_by:
+                term = ", ".join(symbol for (role, key), symbol in symbols.items()
+                                 if role == rule.named_by and key[0] == k)  # fmt: skip
+            elif rule.role in TERM_ROLES or rule.role is None:
                 term = terms.get(k, "")
             else:
                 term = symbols.get((rule.role, k), "")

@@ -30,11 +30,11 @@ SKILLS = tuple(dict.fromkeys(SKILL_OF.values()))  # in the order a lesson meets 
 # How each skill is named on screen: symbols, the same in every language, then words.
 LABELS = {
     "z": ("z", "z = Σ w·a + b", "z = Σ w·a + b"),
-    "activation": ("a", "a = σ(z)", "a = σ(z)"),
+    "activation": ("a", "a = f(z)", "a = f(z)"),
     "dz_dw": ("∂z/∂w", "∂z/∂w, the input on the edge", "∂z/∂w，边上的输入"),
     "loss": ("l", "the loss l", "loss l"),
     "dl_dy": ("∂l/∂y", "∂l/∂y", "∂l/∂y"),
-    "gain": ("σ'(z)", "the gain σ'(z)", "增益 σ'(z)"),
+    "gain": ("f'(z)", "the gain f'(z)", "增益 f'(z)"),
     "op_amp_sum": ("Σw·∂l/∂z", "the op-amp's input Σ w·∂l/∂z", "op-amp 的输入 Σ w·∂l/∂z"),
     "dl_dz": ("∂l/∂z", "∂l/∂z", "∂l/∂z"),
     "dl_dw": ("∂l/∂w", "∂l/∂w = a·∂l/∂z", "∂l/∂w = a·∂l/∂z"),
