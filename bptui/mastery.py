@@ -31,16 +31,18 @@ class SkillRecord:
     first_try: int = 0  # steps right first time, all told
     done: int = 0  # steps done, all told (right in any way, or revealed)
     revealed: int = 0
+    best: int = 0  # the longest such run: mastery, once reached, is kept
 
     @property
     def mastered(self) -> bool:
-        return self.streak >= MASTERED_AFTER
+        return self.best >= MASTERED_AFTER
 
     def add(self, outcome: str) -> None:
         self.done += 1
         if outcome == "first_try":
             self.first_try += 1
             self.streak += 1
+            self.best = max(self.best, self.streak)
         else:
             self.streak = 0
             self.revealed += outcome == "revealed"

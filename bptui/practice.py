@@ -83,7 +83,9 @@ def _candidate(rng: random.Random, shape, activation: str, loss: str, seed: int,
     weights = [[[rng.choice(WEIGHTS) for _ in range(shape[i])] for _ in range(shape[i + 1])]
                for i in range(len(shape) - 1)]  # fmt: skip
     biases = [[rng.choice(BIASES) for _ in range(n)] for n in shape[1:]]
-    samples = [_sample(rng, shape, loss) for _ in range(2 if "total" in focus else 1)]
+    # a skill asked once a sample gets more samples, so that it is asked more than once
+    count = 3 if {"loss", "dl_dy"} & set(focus) else 2 if "total" in focus else 1
+    samples = [_sample(rng, shape, loss) for _ in range(count)]
     name = "-".join(map(str, shape))
     made = f"--shape {name} --activation {activation} --loss {loss} --seed {seed}"
     lines = [

@@ -50,7 +50,7 @@ class Session:
         self.save_failed = False
         self.last_verdict: Verdict | None = None  # the most recent answer's, for replays
         self.skills = Skills(store.root) if store else None  # the learner's record across lessons
-        self.mastered: str | None = None  # a skill just mastered, whose other steps can be filled
+        self.offers: list[str] = []  # skills mastered, whose other steps may be filled: latest last
 
     # --- where we are ---
 
@@ -175,21 +175,26 @@ class Session:
 
     # --- mastery ---
 
+    @property
+    def mastered(self) -> str | None:
+        """The skill on offer (the latest mastered with steps left here), or None."""
+        return self.offers[-1] if self.offers else None
+
     def count(self, step: Step, record: StepRecord) -> None:
-        """A step just done counts for its skill; a skill just mastered is offered, once a lesson,
-        if this lesson still asks it (`mastered`, until the learner fills or moves on)."""
+        """A step just done counts for its skill. A mastered skill answered right first time is
+        offered, once a lesson, if this lesson still asks it; offers stay until filled or done."""
         skill = skill_of(step)
-        if self.mastered and not self.to_fill(self.mastered):
-            self.mastered = None  # done by hand meanwhile: nothing left to offer
+        self.offers = [s for s in self.offers if self.to_fill(s)]  # done by hand meanwhile
         if self.skills is None or skill is None:
             return
         try:
             records = self.skills.add(skill, record.outcome)
         except OSError:
             return  # the skills file is a convenience: the lesson's own progress is saved
-        if records[skill].mastered and skill not in self.progress.offered and self.to_fill(skill):
+        offer = records[skill].mastered and record.outcome == "first_try"
+        if offer and skill not in self.progress.offered and self.to_fill(skill):
             self.progress.offered.append(skill)
-            self.mastered = skill
+            self.offers.append(skill)
             self.save()
 
     def to_fill(self, skill: str) -> list[Step]:
@@ -201,7 +206,7 @@ class Session:
         steps = self.to_fill(skill)
         for step in steps:
             self.progress.record(step.id).filled = True
-        self.mastered = None
+        self.offers = [s for s in self.offers if s != skill and self.to_fill(s)]
         if steps:
             self.save()
         return len(steps)
@@ -214,7 +219,7 @@ class Session:
         self.progress = self.store.fresh() if self.store else Progress(self.lesson.source, "")
         self.base = {}
         self.notice = None
-        self.mastered = None
+        self.offers = []
         self.save()
 
     def save(self) -> None:

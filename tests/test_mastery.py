@@ -9,7 +9,7 @@ import pytest
 
 from bptui import steps
 from bptui.lesson import load, shipped_lessons
-from bptui.mastery import MASTERED_AFTER, SKILLS, Skills, label, skill_of, weakest
+from bptui.mastery import MASTERED_AFTER, SKILLS, SkillRecord, Skills, label, skill_of, weakest
 from bptui.progress import Store, data_dir
 from bptui.session import Session
 
@@ -47,7 +47,7 @@ def test_three_right_first_time_master_a_skill_and_it_is_offered_once():
     left = session.to_fill("z")
     assert left and all(skill_of(s) == "z" and not session.done(s) for s in left)
     assert session.progress.offered == ["z"]
-    session.mastered = None  # the learner goes on without filling
+    session.offers.clear()  # the learner goes on without filling
     play_until(session, "z", 1)
     assert session.mastered != "z"  # once a lesson: not offered again
 
@@ -93,8 +93,7 @@ def test_the_record_is_kept_across_lessons_and_weakest_ranks_it():
     records = Skills(data_dir()).load()
     assert records["z"].first_try == 3 and records["z"].mastered
     assert second.mastered in (None, "z")  # offered only if lesson 03 still asks a z
-    records["activation"].streak = 0
-    records["activation"].first_try = 0
+    records["activation"] = SkillRecord(done=3)  # done three times, never right first time
     assert weakest(records)[0] == "activation"
 
 
@@ -236,3 +235,30 @@ def test_the_attempt_record_keeps_the_filled_steps_and_replays_them_as_the_tutor
         assert outcomes[step.id] in {session.record(step).outcome or "open", "unanswered"}
         assert (outcomes[step.id] == "unanswered") == (not session.record(step).answers
                                                       and not session.done(step))  # fmt: skip
+
+
+def test_mastery_is_kept_after_a_slip_and_a_second_offer_does_not_cancel_the_first():
+    session = session_of(str(LECTURE))
+    play_until(session, "z", MASTERED_AFTER)
+    play_until(session, "activation", 1)  # a₃: a = f(z) mastered too (a₁, a₂, a₃)
+    assert session.offers == ["z", "activation"]
+    assert session.fill("activation") > 0
+    assert session.mastered == "z"  # the first offer is still open
+    while skill_of(session.step) != "z" or session.done(session.step):
+        session.go(session.position + 1)
+    session.answer("12345")  # a slip on a z step
+    session.answer(session.step.shown)
+    assert Skills(data_dir()).load()["z"].mastered  # mastered, once reached, is kept
+
+
+def test_an_offer_comes_only_after_a_step_right_first_time():
+    first = session_of(str(LECTURE))
+    play_until(first, "z", MASTERED_AFTER)  # z mastered in one lesson
+    other = session_of("04-forward-pass")
+    other.answer("12345")  # the next lesson's first z, wrong first
+    other.answer(other.step.shown)
+    assert other.mastered is None
+    other.go(other.position + 2)  # its next z, right first time: now offered
+    assert skill_of(other.step) == "z"
+    other.answer(other.step.shown)
+    assert other.mastered == "z"

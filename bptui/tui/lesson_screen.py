@@ -354,6 +354,8 @@ class LessonScreen(TutorScreen):
         skill = session.mastered
         n = session.fill(skill)
         self.feedback = texts.filled(n, skill)
+        if session.mastered:  # an earlier offer still open: said again
+            self.feedback += "\n" + texts.offer(session)
         self.refresh_bindings()
         if session.record(session.step).filled:
             self.advance()
