@@ -157,7 +157,7 @@ def measure_answer_work(env, runs: int = 60) -> float:
     from bptui.tui import texts
 
     loaded = lesson.load("lecture-example")
-    session = Session(loaded, steps.build(loaded), Store(loaded.source, loaded.name, loaded.text))
+    session = Session(loaded, steps.build(loaded), Store.of(loaded))
     times = []
     for _ in range(runs):
         session.restart()

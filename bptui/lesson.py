@@ -202,6 +202,15 @@ def load_toml(text: str, source: str, error=None) -> dict:
         raise error(source, "not valid TOML: nested too deeply") from None
 
 
+def content(lesson) -> str:
+    """What a lesson's steps depend on, its numbers and its questions, not its words: the title,
+    summary, narration and scaffold level may change under a learner's progress."""
+    from dataclasses import fields
+
+    words = {"title", "summary", "narration", "scaffold", "source", "name", "text"}
+    return repr([(f.name, getattr(lesson, f.name)) for f in fields(lesson) if f.name not in words])
+
+
 def load(spec: str) -> Lesson:
     """Read and validate a lesson given as a path or a shipped name."""
     from bptui import cache

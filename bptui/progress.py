@@ -119,6 +119,23 @@ class Store:
         self.slug = f"{lesson_name}-{where}"
         self.path = self.root / "progress" / f"{self.slug}.json"
         self.fingerprint = fingerprint(lesson_text)
+        self.also: tuple[str, ...] = ()  # earlier fingerprints of the same lesson, still valid
+
+    @classmethod
+    def of(cls, lesson, root: Path | None = None) -> Store:
+        """A lesson's store, fingerprinted by what its steps depend on: a lesson whose words
+        change (a narration, a translation) keeps its learners' progress; one whose numbers or
+        questions change sets it aside. (Progress fingerprinted by the whole text, as before,
+        is still recognised.)"""
+        from bptui.lesson import content
+
+        store = cls(lesson.source, lesson.name, content(lesson), root)
+        store.also = (fingerprint(lesson.text),)
+        return store
+
+    def ours(self, progress: Progress) -> bool:
+        """Whether saved progress belongs to this lesson as it is now."""
+        return progress.fingerprint in (self.fingerprint, *self.also)
 
     def fresh(self) -> Progress:
         return Progress(lesson=self.lesson_source, fingerprint=self.fingerprint)
@@ -156,9 +173,10 @@ class Store:
                 else "progress.unreadable"
             )
             return self.fresh(), t(key, aside=aside.name)
-        if progress.fingerprint != self.fingerprint:
+        if not self.ours(progress):
             aside = self.set_aside("lesson-changed")
             return self.fresh(), t("progress.changed", aside=aside.name)
+        progress.fingerprint = self.fingerprint
         return progress, None
 
     def peek(self) -> tuple[int, int] | None:
@@ -167,7 +185,7 @@ class Store:
             progress = self.read()
         except UNREADABLE:
             return None
-        if progress.fingerprint != self.fingerprint:
+        if not self.ours(progress):
             return None
         return sum(r.done for r in progress.records.values()), progress.total
 
@@ -191,7 +209,7 @@ class Store:
                 disk = self.read()
             except UNREADABLE:
                 disk = None
-            if disk is not None and disk.fingerprint == self.fingerprint:
+            if disk is not None and self.ours(disk):
                 if disk.started > progress.started:  # the other tutor started afresh since:
                     progress.started = disk.started  # what this one added goes on from there
                 if disk.started == progress.started:

@@ -307,7 +307,7 @@ def collect(data: Path, dest: Path, lesson_spec: str | None = None) -> tuple[int
         from bptui.progress import Store
 
         loaded = lesson.load(lesson_spec)
-        prefix = Store(loaded.source, loaded.name, loaded.text, root=data).slug + "-"
+        prefix = Store.of(loaded, root=data).slug + "-"
     if not data.is_dir():
         raise ServeError(f"{data}: no such folder of learners (give --data)")
     records, learners = 0, 0

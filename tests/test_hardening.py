@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def make(lesson) -> Session:
-    return Session(lesson, steps.build(lesson), Store(lesson.source, lesson.name, lesson.text))
+    return Session(lesson, steps.build(lesson), Store.of(lesson))
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -173,7 +173,7 @@ CORRUPT = {
 
 @pytest.mark.parametrize("case", sorted(CORRUPT))
 def test_corrupt_progress_is_set_aside_and_the_lesson_goes_on(case, lecture):
-    store = Store(lecture.source, lecture.name, lecture.text)
+    store = Store.of(lecture)
     session = Session(lecture, steps.build(lecture), store)
     session.answer("4")
     data = json.loads(store.path.read_text(encoding="utf-8"))
@@ -187,7 +187,7 @@ def test_corrupt_progress_is_set_aside_and_the_lesson_goes_on(case, lecture):
 
 
 async def test_the_tutor_starts_on_corrupt_progress_and_f2_works(lecture):
-    store = Store(lecture.source, lecture.name, lecture.text)
+    store = Store.of(lecture)
     store.path.parent.mkdir(parents=True)
     store.path.write_text('{"format": 1, "records": {"x": {"hints": -5}}, "position": 1e400}')
     app = lecture_app()
@@ -200,7 +200,7 @@ async def test_the_tutor_starts_on_corrupt_progress_and_f2_works(lecture):
 def test_the_attempt_path_in_a_progress_file_is_never_followed(lecture, tmp_path):
     target = tmp_path / "victim.txt"
     target.write_text("keep me\n")
-    store = Store(lecture.source, lecture.name, lecture.text)
+    store = Store.of(lecture)
     session = Session(lecture, steps.build(lecture), store)
     session.answer("4")
     data = json.loads(store.path.read_text(encoding="utf-8"))
@@ -246,7 +246,7 @@ from bptui.progress import Store
 from bptui.session import Session
 
 lesson = load("lecture-example")
-session = Session(lesson, steps.build(lesson), Store(lesson.source, lesson.name, lesson.text))
+session = Session(lesson, steps.build(lesson), Store.of(lesson))
 go, me = Path(sys.argv[1]), sys.argv[2]
 first, second = (0, 1) if me == "A" else (2, 3)
 answers = ["4", "0.98", "-2", "0.12"]
@@ -275,7 +275,7 @@ def test_two_tutors_on_one_lesson_keep_every_answer(tmp_path):
     for tutor in tutors:
         assert tutor.wait(timeout=60) == 0
     lesson = load("lecture-example")
-    session = Session(lesson, steps.build(lesson), Store(lesson.source, lesson.name, lesson.text))
+    session = Session(lesson, steps.build(lesson), Store.of(lesson))
     done = [s.id for s in session.steps if session.done(s)]
     assert done == [s.id for s in session.steps[:4]], done  # all four answers kept
     assert session.score().first_try == 4

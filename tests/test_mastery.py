@@ -19,7 +19,7 @@ from .tui_helpers import answer, lecture_app, ready
 
 def session_of(spec: str) -> Session:
     lesson = load(spec)
-    return Session(lesson, steps.build(lesson), Store(lesson.source, lesson.name, lesson.text))
+    return Session(lesson, steps.build(lesson), Store.of(lesson))
 
 
 def play_until(session: Session, skill: str, right_first_time: int) -> None:

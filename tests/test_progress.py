@@ -9,9 +9,11 @@ from bptui import steps
 from bptui.progress import Store, data_dir
 from bptui.session import Session
 
+from .conftest import LECTURE
+
 
 def make(lesson):
-    return Session(lesson, steps.build(lesson), Store(lesson.source, lesson.name, lesson.text))
+    return Session(lesson, steps.build(lesson), Store.of(lesson))
 
 
 def test_data_dir_honours_xdg_data_home(tmp_path):
@@ -95,3 +97,24 @@ def test_an_unwritable_data_folder_is_reported_once_and_the_lesson_goes_on(
     session.go(1)
     assert session.answer("0.98").correct and session.notice is None  # said once
     assert session.score().first_try == 2
+
+
+def test_a_change_of_words_keeps_progress_and_a_change_of_numbers_sets_it_aside(write):
+    """A translation or a narration fixed under a learner keeps their work; new numbers do not."""
+    from bptui.lesson import load
+    from bptui.progress import Store
+
+    text = LECTURE.read_text(encoding="utf-8")
+    path = write(text, "mine.toml")
+    first = load(path)
+    session = Session(first, steps.build(first), Store.of(first))
+    session.answer(session.step.shown)
+    write(text.replace('title = "', 'title = "Reworded: ', 1), "mine.toml")
+    reworded = load(path)
+    assert reworded.text != first.text
+    kept, notice = Store.of(reworded).load()
+    assert notice is None and kept.records
+    write(text.replace("weights = [[1, -2]", "weights = [[1, -3]", 1), "mine.toml")
+    renumbered = load(path)
+    _, notice = Store.of(renumbered).load()
+    assert notice is not None  # set aside, with a notice saying why

@@ -308,7 +308,7 @@ async def test_picker_suggests_the_first_unfinished_lesson_of_the_course():
     from bptui.session import Session
 
     first = load("01-chain-rule-case-1")  # finish lesson 1: the picker then suggests lesson 2
-    session = Session(first, steps.build(first), Store(first.source, first.name, first.text))
+    session = Session(first, steps.build(first), Store.of(first))
     for index, step in enumerate(session.steps):
         session.go(index)
         session.answer(step.shown)

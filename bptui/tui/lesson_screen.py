@@ -130,7 +130,7 @@ class LessonScreen(TutorScreen):
         from bptui.session import Session
 
         lesson = self.lesson
-        store = Store(lesson.source, lesson.name, lesson.text) if self.app.persist else None
+        store = Store.of(lesson) if self.app.persist else None
         return Session(lesson, all_steps, store)
 
     async def after_first_frame(self) -> None:

@@ -89,7 +89,7 @@ class PickerScreen(TutorScreen):
                     Option(texts.broken_option(path.stem, str(error)), id=str(path), disabled=True)
                 )
                 continue
-            progress = Store(lesson.source, lesson.name, lesson.text).peek()
+            progress = Store.of(lesson).peek()
             finished = progress is not None and progress[1] and progress[0] >= progress[1]
             suggest = suggested is None and not finished
             if suggest:
