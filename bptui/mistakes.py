@@ -171,6 +171,8 @@ LIBRARY = (
     ("gain.sigmoid gain.tanh", "other_a", each("a_other", lambda v, k: GAIN[v.activation](v.a_other[k]))),
     ("gain.sigmoid gain.tanh", "quarter", lambda v: 0.25 if v.activation == "sigmoid" else 1.0),
     ("gain.*", "gain_too_far", lambda v: right(v) * v.dy),
+    ("gain.*", "z_for_gain", lambda v: v.z),
+    ("gain.tanh", "negative_a_squared", lambda v: 1 + v.a**2 if v.a < 0 else math.nan),
     ("gain.relu", "relu_dead_passes", lambda v: 1.0 if v.z <= 0 else math.nan),
     ("gain.relu", "relu_live_blocks", lambda v: 0.0 if v.z > 0 else math.nan),
     # the op-amp's output ∂l/∂z = σ'(z)·(what comes in: ∂l/∂y, or ∂l/∂a = Σ w·∂l/∂z)
@@ -200,6 +202,9 @@ LIBRARY = (
     ("dz_dw", "one_not_input", lambda v: 1.0),
     ("dz_dw", "other_input", each("a_other", lambda v, k: v.a_other[k])),
     ("dz_dw", "other_weight_not_input", each("w_other", lambda v, k: v.w_other[k])),
+    ("dz_dw", "other_weight_not_input", each("w_same_source", lambda v, r: v.w_same_source[r])),
+    ("dz_dw", "own_z_not_input", lambda v: v.z_own),
+    ("dz_dw", "zero_not_input", lambda v: 0.0),
     # ∂l/∂w = a·∂l/∂z, a the input on the weight's edge; ∂l/∂b = ∂l/∂z
     ("dl_dw", "weight_for_input", lambda v: v.w * v.d),
     ("dl_dw", "own_a_for_input", lambda v: v.a_own * v.d),
@@ -242,6 +247,7 @@ LIBRARY = (
     # slips of the whole value: named only when no mistake above fits (GENERIC)
     ("z a.tanh a.relu a.linear sum dl_dz.hidden dl_dw dl_db total value local chain", "sign_flipped", lambda v: -right(v)),
     ("*", "decimal_slip", each(lambda v: (10.0, 0.1), lambda v, f: f * right(v))),
+    ("*", "other_sample", lambda v: v.same_in_sample_1),
 )
 # fmt: on
 

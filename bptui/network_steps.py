@@ -126,6 +126,11 @@ class NetworkSteps:
             **extra) -> Step:  # fmt: skip
         layer = extra.get("layer")
         activation = self.lesson.layers[layer - 1].activation if layer else ""
+        first = self.by_id.get(step_id.replace(f"s{self.n}.", "s1.", 1)) if self.n != 1 else None
+        if first is not None and first.kind == kind:  # the same step of sample 1: a slip to name
+            extra["context"] = (*extra.get("context", ()), Operand(
+                first.symbol, first.value, "same_in_sample_1", None, first.id, first.places, False
+            ))  # fmt: skip
         draft = Step(
             id=step_id, phase=phase, kind=kind, form=form, asks=asks + self.of_sample(),
             symbol=symbol, formula=formula, value=float(value), rule=rule,
@@ -214,6 +219,10 @@ class NetworkSteps:
                                 for r in range(1, fan_in + 1) if r != k]  # fmt: skip
                     context += [self.weight(layer, j, r, "w_other", r, in_formula=False)
                                 for r in range(1, fan_in + 1) if r != k]  # fmt: skip
+                    context += [self.weight(layer, r, k, "w_same_source", r, in_formula=False)
+                                for r in range(1, spec.width + 1) if r != j]  # fmt: skip
+                    context.append(self.ref(self.id(layer, j, "z"), z_sym, "z_own",
+                                            in_formula=False))  # fmt: skip
                     if layer > 1:
                         context.append(self.ref(self.id(layer - 1, k, "z"), self.z(layer - 1, k),
                                                 "z_in", in_formula=False))  # fmt: skip
