@@ -204,7 +204,8 @@ class LessonScreen(TutorScreen):
 
     def topbar(self) -> str:
         self.topbar_width = self.app.size.width
-        status = texts.status(self.session) if self.session else texts.status_loading()
+        room = self.topbar_width - 2 - 18  # the title keeps at least 16 cells
+        status = texts.status(self.session, room) if self.session else texts.status_loading()
         return texts.topbar(lesson_text(self.lesson, "title"), status, self.topbar_width - 2)
 
     def on_resize(self, event: Resize) -> None:

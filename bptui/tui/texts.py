@@ -88,7 +88,12 @@ CATALOG["en"].update(
         "tui.cannot_open": "Cannot open that lesson",
         "tui.loading": "working out the steps…",
         "tui.loading_card": "Working out the steps…",
-        "tui.status": "step {k}/{n} │ [$success]✓ {first}[/] first try · {retried} retried · {hinted} hinted · {revealed} revealed",
+        "tui.status.step": "step {k}/{n}",
+        "tui.status.first_try": "[$success]✓ {n}[/] first try",
+        "tui.status.after_wrong": "{n} retried",
+        "tui.status.after_hint": "{n} hinted",
+        "tui.status.revealed": "{n} revealed",
+        "tui.status.filled": "{n} filled",
         "tui.find": "Find {asks}",
         "tui.sample": " · sample {k} of {n}",
         "tui.revealed_mark": "(revealed)",
@@ -149,7 +154,6 @@ CATALOG["en"].update(
         "key.close_help": "Close",
         "key.fill": "Fill in",
         "tui.filled_mark": "(filled in: a skill you had mastered)",
-        "tui.status_filled": " · {filled} filled",
         "tui.summary_filled": " {filled} filled in by the tutor (skills you had mastered).",
         "tui.col.filled": "filled",
         "tui.offer": "★ {skill}: {streak} right first time in a row, mastered. ctrl+f fills in the {left} other {symbol} steps of this lesson (counted apart), or just go on.",
@@ -182,7 +186,12 @@ CATALOG["zh"].update(
         "tui.cannot_open": "无法打开这门课",
         "tui.loading": "正在计算步骤……",
         "tui.loading_card": "正在计算步骤……",
-        "tui.status": "第 {k}/{n} 步 │ [$success]✓ {first}[/] 一次答对 · {retried} 改对 · {hinted} 看提示 · {revealed} 看答案",
+        "tui.status.step": "第 {k}/{n} 步",
+        "tui.status.first_try": "[$success]✓ {n}[/] 一次答对",
+        "tui.status.after_wrong": "{n} 改对",
+        "tui.status.after_hint": "{n} 看提示",
+        "tui.status.revealed": "{n} 看答案",
+        "tui.status.filled": "{n} 代填",
         "tui.find": "求 {asks}",
         "tui.sample": " · 第 {k} 笔 data（共 {n} 笔）",
         "tui.revealed_mark": "（已显示答案）",
@@ -243,7 +252,6 @@ CATALOG["zh"].update(
         "key.close_help": "关闭",
         "key.fill": "代填",
         "tui.filled_mark": "（程序代填：你已掌握的技能）",
-        "tui.status_filled": " · {filled} 代填",
         "tui.summary_filled": "另有 {filled} 步由程序代填（你已掌握的技能）。",
         "tui.col.filled": "代填",
         "tui.offer": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余 {left} 个 {symbol} 步骤（单独计分），或者继续自己做。",
@@ -279,18 +287,29 @@ def status_loading() -> str:
     return f"[$text-muted]{t('tui.loading')}[/]"
 
 
-def status(session) -> str:
+def status(session, room: int | None = None) -> str:
+    """`step K/N │ ✓ 3 first try · 1 retried · …`; where that leaves less than `room` cells
+    for the title, the counts that are 0 are left out (right first time always stays)."""
     score = session.score()
-    text = t(
-        "tui.status",
-        k=session.position + 1,
-        n=len(session.steps),
-        first=score.first_try,
-        retried=score.after_wrong,
-        hinted=score.after_hint,
-        revealed=score.revealed,
-    )
-    return text + (t("tui.status_filled", filled=score.filled) if score.filled else "")
+    counts = {
+        "first_try": score.first_try,
+        "after_wrong": score.after_wrong,
+        "after_hint": score.after_hint,
+        "revealed": score.revealed,
+        "filled": score.filled,
+    }
+    step = t("tui.status.step", k=session.position + 1, n=len(session.steps))
+
+    def said(keep) -> str:
+        parts = [t(f"tui.status.{key}", n=n) for key, n in counts.items() if keep(key, n)]
+        return f"{step} │ " + " · ".join(parts)
+
+    from rich.cells import cell_len
+
+    full = said(lambda key, n: key != "filled" or n)
+    if room is None or cell_len(_MARKUP.sub("", full)) <= room:
+        return full
+    return said(lambda key, n: key == "first_try" or n)
 
 
 def offer(session) -> str:
