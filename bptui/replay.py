@@ -49,7 +49,8 @@ EXIT_STATUS = (
 @dataclass
 class Graded:
     """One answers file graded: each step's first graded answer (correct, wrong, imprecise,
-    invalid or unanswered), and its outcome as the tutor counts it."""
+    invalid or unanswered; filled when the tutor filled it in, a skill mastered), and its outcome
+    as the tutor counts it."""
 
     source: str
     steps: list[Step]
@@ -68,7 +69,7 @@ class Graded:
         first = graded[0] if graded else verdicts[0] if verdicts else None
         outcome = record.outcome if record is not None else None
         if first is None:
-            self.outcomes[step_id] = "unanswered"
+            self.outcomes[step_id] = "filled" if outcome == "filled" else "unanswered"
         else:
             text, verdict = first
             self.answers[step_id] = text
@@ -118,6 +119,7 @@ class Graded:
             "wrong": self.ids("wrong"),
             "invalid": self.ids("invalid"),
             "unanswered": self.ids("unanswered"),
+            "filled": self.ids("filled"),
             "mistakes": self.mistakes,
             "imprecise": self.ids("imprecise"),
             "terms": {k: v for k, v in self.terms.items() if v},
@@ -320,7 +322,8 @@ def print_transcript(graded: Graded, console) -> None:
     marks = {"correct": f"[green]{t('cli.right')}[/]", "wrong": f"[red]{t('cli.wrong')}[/]",
              "invalid": f"[yellow]{t('cli.invalid')}[/]",
              "imprecise": f"[yellow]{t('cli.imprecise')}[/]",
-             "unanswered": f"[dim]{t('cli.unanswered')}[/]"}  # fmt: skip
+             "unanswered": f"[dim]{t('cli.unanswered')}[/]",
+             "filled": f"[blue]{t('cli.filled')}[/]"}  # fmt: skip
     for step in graded.steps:
         outcome = graded.outcomes[step.id]
         verdict = marks[outcome]
@@ -336,7 +339,7 @@ def print_transcript(graded: Graded, console) -> None:
 
 
 def _summary_line(graded: Graded) -> str:
-    return t(
+    line = t(
         "cli.summary",
         right=graded.correct,
         n=len(graded.steps),
@@ -344,6 +347,8 @@ def _summary_line(graded: Graded) -> str:
         invalid=len(graded.ids("invalid")),
         unanswered=len(graded.ids("unanswered")),
     )
+    filled = len(graded.ids("filled"))
+    return line + t("cli.summary_filled", n=filled) if filled else line
 
 
 def print_class_table(results: list[Graded], console) -> None:
@@ -355,13 +360,16 @@ def print_class_table(results: list[Graded], console) -> None:
 
     from bptui.report import fit
 
+    filled = any(g.ids("filled") for g in results)  # a column only when the tutor filled any in
     rows = [
         (escape_markup(clean(Path(g.source).name)), str(g.correct), str(len(g.ids("wrong"))),
          str(len(g.ids("invalid"))), str(len(g.ids("unanswered"))),
+         *([str(len(g.ids("filled")))] if filled else []),
          f"{100 * g.correct / len(g.steps):.0f}%")
         for g in results
     ]  # fmt: skip
-    columns = ("file", "col_right", "col_wrong", "col_invalid", "col_unanswered", "score")
+    columns = ("file", "col_right", "col_wrong", "col_invalid", "col_unanswered",
+               *(("col_filled",) if filled else ()), "score")  # fmt: skip
     table = Table(title=t("cli.files"), title_justify="left")
     for i, column in enumerate(columns):
         widest = max(cell_len(t(f"cli.{column}")), *(cell_len(row[i]) for row in rows))

@@ -1,6 +1,7 @@
 """The class report of `bptui replay --report`, `--csv FILE` and `--html FILE`: per step, how the
 answers files did — right first time, right after a hint, wrong, unreadable, too few places,
-unanswered — and the mistakes the tutor named most often, hardest steps first.
+unanswered, filled in by the tutor (a skill the learner had mastered) — and the mistakes the
+tutor named most often, hardest steps first.
 
 Headless: Rich for the terminal, the standard library for CSV and HTML (one self-contained page:
 inline CSS and SVG bars, no script, nothing fetched). Text from answers files (answers as typed,
@@ -27,7 +28,7 @@ from bptui.i18n import language, lesson_text, t
 from bptui.notation import clean, escape_markup, safe
 
 # Where each file stands on a step, by its first graded answer: these add up to the files.
-CATEGORIES = ("first_try", "after_hint", "wrong", "invalid", "imprecise", "unanswered")
+CATEGORIES = ("first_try", "after_hint", "wrong", "invalid", "imprecise", "unanswered", "filled")
 BAR = {
     "first_try": "█",
     "after_hint": "▓",
@@ -35,11 +36,13 @@ BAR = {
     "invalid": "░",
     "imprecise": "░",
     "unanswered": "·",
+    "filled": "∘",
 }  # fmt: skip  (told apart without colour, too: piped, printed)
 STYLE = {"first_try": "green", "after_hint": "cyan", "wrong": "red", "invalid": "yellow",
-         "imprecise": "magenta", "unanswered": "bright_black"}  # fmt: skip
+         "imprecise": "magenta", "unanswered": "bright_black", "filled": "blue"}  # fmt: skip
 FILL = {"first_try": "#2e7d32", "after_hint": "#0277bd", "wrong": "#c62828",
-        "invalid": "#f9a825", "imprecise": "#8e24aa", "unanswered": "#bdbdbd"}  # fmt: skip
+        "invalid": "#f9a825", "imprecise": "#8e24aa", "unanswered": "#bdbdbd",
+        "filled": "#90caf9"}  # fmt: skip
 BAR_CELLS = 16
 TOP = 3  # mistakes and wrong answers shown per step
 
@@ -225,7 +228,7 @@ def print_report(report: Report, console) -> None:
         heading += t("sep") + words("unusable", n=len(report.unusable))
     console.print()
     console.print(Text(clean(heading), style="bold"), soft_wrap=True)
-    for line in (("first_try", "after_hint", "wrong"), ("invalid", "unanswered")):
+    for line in (("first_try", "after_hint", "wrong"), ("invalid", "unanswered"), ("filled",)):
         legend = Text("  ")
         for c in line:
             legend.append(BAR[c] + " ", style=STYLE[c])
@@ -244,7 +247,7 @@ def print_report(report: Report, console) -> None:
         other = row.counts["invalid"] + row.counts["imprecise"]
         table.add_row(row.id, bar, first, str(row.counts["after_hint"]),
                       str(row.counts["wrong"]), str(other),
-                      str(row.counts["unanswered"]))  # fmt: skip
+                      str(row.counts["unanswered"] + row.counts["filled"]))  # fmt: skip
     fit(console, table)
     console.print()
     console.print(Text(words("mistakes"), style="bold"))
@@ -279,7 +282,7 @@ CSV_COLUMNS = (
     "rank", "step", "order", "phase", "asks", "files", "right_first_time", "right_after_hint",
     "wrong", "unreadable", "too_few_places", "unanswered", "right_first_time_percent",
     "right_after_wrong", "revealed", "unnamed_wrong", "top_mistake", "top_mistake_files",
-    "top_mistake_said", "mistakes", "common_wrong_answers",
+    "top_mistake_said", "mistakes", "common_wrong_answers", "filled",
 )  # fmt: skip
 _NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 
@@ -301,6 +304,7 @@ def csv_text(report: Report) -> str:
             mistake(name, term) if name else "",
             "; ".join(f"{n} ×{c}" for n, _, c in row.top_mistakes(len(row.mistakes))),
             "; ".join(f"{short(a)} ×{c}" for a, c in row.wrong_answers.most_common(TOP)),
+            row.counts["filled"],
         ]  # fmt: skip
         writer.writerow([_cell(c) for c in cells])
     return out.getvalue()
@@ -363,7 +367,7 @@ def _svg_bar(row: StepReport, width: int = 240, height: int = 18) -> str:
             f"<title>{_e(words(c))}: {n}</title></rect>"
         )
         if w >= 8 * len(str(n)) + 6:
-            ink = "#212121" if c in ("invalid", "unanswered") else "#fff"
+            ink = "#212121" if c in ("invalid", "unanswered", "filled") else "#fff"
             parts.append(
                 f'<text x="{x + w / 2:.2f}" y="{height - 5}" fill="{ink}" font-size="12" '
                 f'text-anchor="middle">{n}</text>'

@@ -24,6 +24,7 @@ SLIP, SLIP_NAME = "s1.forward.L3.n1.z", "bias_forgotten"  # a step, and a mistak
 TYPO = "s1.loss"  # answered unreadably by some
 SKIPPED = "s1.backward.L1.n2.sum"  # left out by some
 HINTED = "s1.forward.L1.n1.a"  # right after a hint, for some
+FILLED = "s1.forward.L2.n1.z"  # filled in by the tutor (a skill mastered), for some
 BROKEN = {
     "broken-toml.toml": b'[answers\n"s1.loss" = 1\n',
     "broken-id.toml": b'[answers]\n"s1.loss" = "0.42"\n"s9.nowhere" = 1\n',
@@ -37,8 +38,11 @@ def mistake_answer(step, name: str) -> str:
     return shown_at(slip.value(step.values("exact")), step.places)
 
 
-def toml_file(answers: dict, hints: dict | None = None) -> str:
-    lines = ['lesson = "lecture-example"', "[answers]"]
+def toml_file(answers: dict, hints: dict | None = None, filled: tuple = ()) -> str:
+    lines = ['lesson = "lecture-example"']
+    if filled:
+        lines.append(f"filled = {json.dumps(list(filled))}")
+    lines.append("[answers]")
     lines += [f"{json.dumps(k)} = {json.dumps(v, ensure_ascii=False)}" for k, v in answers.items()]
     if hints:
         lines += ["[hints]", *(f"{json.dumps(k)} = {n}" for k, n in hints.items())]
@@ -57,7 +61,7 @@ def a_class(lecture, tmp_path):
     folder.mkdir()
     expected = {s.id: Counter() for s in asked}
     for i in range(997):
-        answers, hints = dict(key), {}
+        answers, hints, filled = dict(key), {}, ()
         if i % 4 == 0:
             answers[SLIP] = slip
         if i % 10 == 0:
@@ -66,6 +70,9 @@ def a_class(lecture, tmp_path):
             del answers[SKIPPED]
         if i % 8 == 1:
             hints[HINTED] = 1
+        if i % 7 == 3:
+            del answers[FILLED]
+            filled = (FILLED,)
         for step_id in key:
             if step_id == SLIP and i % 4 == 0:
                 expected[step_id]["wrong"] += 1
@@ -75,9 +82,12 @@ def a_class(lecture, tmp_path):
                 expected[step_id]["unanswered"] += 1
             elif step_id == HINTED and i % 8 == 1:
                 expected[step_id]["after_hint"] += 1
+            elif step_id == FILLED and i % 7 == 3:
+                expected[step_id]["filled"] += 1  # not counted as a gap
             else:
                 expected[step_id]["first_try"] += 1
-        (folder / f"learner-{i:04d}.toml").write_text(toml_file(answers, hints), encoding="utf-8")
+        text = toml_file(answers, hints, filled)
+        (folder / f"learner-{i:04d}.toml").write_text(text, encoding="utf-8")
     for name, raw in BROKEN.items():
         (folder / name).write_bytes(raw)
     return folder, expected, slip
@@ -113,6 +123,9 @@ def test_a_class_of_1000_with_3_broken_files_grades_997_and_lists_3(a_class, tmp
         assert got == {c: counts[c] for c in report["categories"]}, step_id
         assert rows[step_id]["files"] == 997
     per_file = Counter(s for f in data["files"] for s in f["wrong"])
+    filled = Counter(s for f in data["files"] for s in f["filled"])  # not counted as unanswered
+    assert filled == {FILLED: expected[FILLED]["filled"]}
+    assert not any(FILLED in f["unanswered"] for f in data["files"])
     assert rows[SLIP]["wrong"] == per_file[SLIP]
     [named] = rows[SLIP]["mistakes"]
     assert named["mistake"] == SLIP_NAME and named["files"] == expected[SLIP]["wrong"]
@@ -136,6 +149,8 @@ def test_a_class_of_1000_with_3_broken_files_grades_997_and_lists_3(a_class, tmp
     assert int(by_step[TYPO]["unreadable"]) == expected[TYPO]["invalid"]
     assert int(by_step[SKIPPED]["unanswered"]) == expected[SKIPPED]["unanswered"]
     assert int(by_step[HINTED]["right_after_hint"]) == expected[HINTED]["after_hint"]
+    assert int(by_step[FILLED]["filled"]) == expected[FILLED]["filled"] > 0
+    assert int(by_step[FILLED]["unanswered"]) == 0
     # the page: the steps, the bars, the mistake named and explained, the broken files
     text = page.read_text(encoding="utf-8")
     assert text.count("<svg") == len(expected) and SLIP_NAME in text
