@@ -326,6 +326,10 @@ def mutations(tree: tuple, names: list[str]):
         if op == "*":  # a factor left out (a derivative's coefficient, or its variable part)
             yield "factor_dropped", expr.to_text(a), b
             yield "factor_dropped", expr.to_text(b), a
+        if op == "/":
+            yield "divisor_dropped", expr.to_text(b), a
+        if op == "-":
+            yield "subtraction_reversed", expr.to_text(tree), ("bin", "-", b, a)
     if kind == "call" and tree[1] == "exp":
         yield "exp_as_product", expr.to_text(tree), ("bin", "*", ("name", "e"), tree[2])
     for old in expr.names_in(tree):
@@ -378,7 +382,8 @@ def _from_library(step: Step) -> list[Mistake]:
 
 
 FORMULA_SLIPS = ("constant_forgotten", "power_as_product", "added_instead", "multiplied_instead",
-                 "factor_dropped", "exp_as_product", "wrong_name")  # fmt: skip
+                 "factor_dropped", "divisor_dropped", "subtraction_reversed", "exp_as_product",
+                 "wrong_name")  # fmt: skip
 
 
 def names() -> tuple[str, ...]:
