@@ -5,8 +5,9 @@ In order:
    a unit of the last place) with the value worked out from the
    full-precision numbers, from the rounded numbers on screen, or from the learner's own earlier
    accepted answers (error carried forward) — never when it is a known mistake's value.
-2. **A named mistake** when it is, at the step's places, the value a known mistake gives (from
-   any of those numbers); the closest one when several do.
+2. **A named mistake** when it is, at the step's places (and at the places typed, when more, up
+   to two significant digits), the value a known mistake gives (from any of those numbers); the
+   closest one when several do.
 3. **Right but too coarse** when the answer is a plain number with fewer places than asked and is
    right to those places: a precision message, no try used.
 4. Otherwise **wrong**, with no name: the tutor does not guess.
@@ -26,7 +27,7 @@ from bptui.expr import ExprError, calculate, normalize
 from bptui.i18n import t
 from bptui.mistakes import GENERIC
 from bptui.model import Step
-from bptui.notation import agrees, same_at, shown_at
+from bptui.notation import agrees, places, same_at, shown_at
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,9 @@ class Verdict:
     coarse: int | None = None  # right to only this many places (fewer than asked), or rounded
     # the wrong way at the places asked (coarse == the step's places): no try used
     basis: str = "exact"  # right from: "exact", "screen" or "carried" numbers
-    carried: tuple[tuple[str, str], ...] = ()  # (symbol, the learner's value) the answer used
+    # (symbol, the learner's value) the answer used: right from them, or, with a mistake, a known
+    # mistake's value that they happen to lead to (a gradient carried as 0: "unchanged")
+    carried: tuple[tuple[str, str], ...] = ()
     also: tuple[tuple[str, str], ...] = ()  # another mistake (and its term) giving the same number
     slip_too: bool = False  # coarse, and at those places a known slip looks the same
 
@@ -109,10 +112,12 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     # A known mistake's value (worked from the lesson's numbers) is never accepted, even where the
     # learner's own earlier answers happen to lead to it.
     blocked = any(agrees(value, x, at) for _, name, x in wrongs if not name.startswith("carried"))
+    own = ()  # the learner's own values that lead to a blocked mistake: said with its name
     for name, right in rights.items():
         if math.isfinite(right) and agrees(value, right, at):
             basis = "carried" if name.startswith("carried") else name
             if basis == "carried" and blocked:
+                own = own or _carried(step, carried, name)
                 continue
             return Verdict(True, value, basis=basis, carried=_carried(step, carried, name))
     given = typed_places(str(answer)) if not isinstance(answer, int | float) else None
@@ -123,23 +128,40 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     if fewer and any(_rounds_to(value, r, given) for r in finite):
         slip = any(_rounds_to(value, x, given) for _, _, x in wrongs)  # right, or a slip?
         return Verdict(False, value, coarse=given, slip_too=slip)
+    # A mistake is named when the answer agrees with its value at the places asked; an answer
+    # typed to more places must agree to those too, up to two significant digits of the value (a
+    # tiny mistake value, the loss 0.00016 for ∂l/∂y asked to 3 places, is not a name for every
+    # 0.0001 or −0.0003 that rounds to 0.000).
     matches = [
-        (m.name in GENERIC, abs(value - x), i, m)
-        for i, (m, _, x) in enumerate(wrongs)
+        (m.name in GENERIC, abs(value - x), (w.startswith("carried"), i), m)
+        for i, (m, w, x) in enumerate(wrongs)
         if agrees(value, x, at)
+        and (not given or given <= at or agrees(value, x, min(given, places(x, at))))
     ]
     if matches:
-        matches.sort(key=lambda match: match[:3])  # a specific mistake, the closest, the first
+        # a specific mistake, the closest, from the lesson's numbers rather than the learner's,
+        # the first
+        matches.sort(key=lambda match: match[:3])
         specific = matches[0]
         closest = min(matches, key=lambda match: match[1:3])
         # a slip of the whole value (×10, a sign) only when it is clearly the closer reading
         generic, distance, _, best = closest if closest[1] < specific[1] / 2 else specific
         also = [(m.name, m.term) for g, d, _, m in matches[1:]
                 if (g, d) <= (generic, distance + 1e-12) and m.name != best.name]  # fmt: skip
-        return Verdict(False, value, mistake=best.name, term=best.term, also=tuple(also[:1]))
-    if given == at and any(abs(value - r) < 10.0**-at * (1 + 1e-9) for r in finite):
-        return Verdict(False, value, coarse=at)  # the last place off by one: rounded, not cut off
+        return Verdict(
+            False, value, mistake=best.name, term=best.term, also=tuple(also[:1]), carried=own
+        )
+    if given == at and any(_cut_off(value, r, at) for r in finite):
+        return Verdict(False, value, coarse=at)  # cut off where it should have been rounded
     return Verdict(False, value)
+
+
+def _cut_off(value: float, right: float, places: int) -> bool:
+    """Whether `value` is `right` cut off after `places` decimals, where rounding gives another
+    number (0.984 for 0.9849; not 1.85 for 1.8448, which is no cutting off of anything)."""
+    scaled = abs(right) * 10.0**places
+    cut = math.copysign(math.floor(scaled + 1e-9) / 10.0**places, right)
+    return same_at(value, cut, places) and not agrees(value, right, places)
 
 
 def _rounds_to(value: float, right: float, places: int) -> bool:

@@ -6,6 +6,7 @@ missing in Chinese falls back to English, never to an error.
 
 from __future__ import annotations
 
+import math
 import os
 
 LANGUAGES = ("en", "zh")
@@ -41,10 +42,18 @@ def places_text(n: int) -> str:
     return t("answer.place") if n == 1 else t("answer.places", n=n)
 
 
+def asked_text(step) -> str:
+    """How precisely a step is asked: "2 decimal places"; for a value too small for the lesson's
+    places, in significant digits ("2 significant digits"), which do not tell its size."""
+    if step.precision.startswith("small") and step.value:
+        digits = step.places + math.floor(math.log10(abs(step.value))) + 1
+        return t("answer.significant", n=digits)
+    return places_text(step.places)
+
+
 def precision_text(step) -> str:
     """What a step asks for: its places, and why when they are not the lesson's."""
-    return t(f"answer.precision.{step.precision}", symbol=step.symbol,
-             places=places_text(step.places))  # fmt: skip
+    return t(f"answer.precision.{step.precision}", symbol=step.symbol, places=asked_text(step))
 
 
 def lesson_text(lesson, key: str) -> str:
@@ -61,7 +70,7 @@ def lesson_text(lesson, key: str) -> str:
 EN = {
     # --- the steps of a network ---
     "where": "neuron {j} of layer {layer}",
-    "where_output": "neuron {j} of layer {layer} (output)",
+    "where_output": "neuron {j} of output layer {layer}",
     "of_sample": ", sample {n}",
     "sep": ", ",  # between the items of a list in running text
     "symbol.new": "new {sym}",
@@ -190,8 +199,10 @@ EN = {
     "answer.place": "1 decimal place",
     "answer.places": "{n} decimal places",
     "answer.precision.lesson": "Give {symbol} to {places}.",
-    "answer.precision.small": "Give {symbol} to {places} (2 significant digits).",
+    "answer.significant": "{n} significant digits",
+    "answer.precision.small": "Give {symbol} to {places}.",
     "answer.precision.apart": "Give {symbol} to {places}: with fewer, a common slip would look the same.",
+    "answer.precision.small_apart": "Give {symbol} to {places}: with fewer, a common slip would look the same.",
     "report.title": "Class report: {title}",
     "report.graded": "{n} answers files graded",
     "report.unusable": "{n} could not be graded",
@@ -367,8 +378,10 @@ ZH = {
     "answer.place": "1 位小数",
     "answer.places": "{n} 位小数",
     "answer.precision.lesson": "{symbol} 保留 {places}。",
-    "answer.precision.small": "{symbol} 保留 {places}（2 位有效数字）。",
+    "answer.significant": "{n} 位有效数字",
+    "answer.precision.small": "{symbol} 保留 {places}。",
     "answer.precision.apart": "{symbol} 保留 {places}：位数再少，某个常见的错误就会和正确答案看起来一样。",
+    "answer.precision.small_apart": "{symbol} 保留 {places}：位数再少，某个常见的错误就会和正确答案看起来一样。",
     "report.title": "全班报告：{title}",
     "report.graded": "已批改 {n} 个答案文件",
     "report.unusable": "{n} 个无法批改",

@@ -118,7 +118,7 @@ LIBRARY = (
     ("z", "z_for_a_term", each("z_in", lambda v, k: z(v) + v.w[k] * (v.z_in[k] - v.a[k]))),
     ("z", "inputs_for_a", lambda v: dot(v.w, v.x_in) + v.b),
     ("z", "weights_transposed", lambda v: dot(v.w_t, v.a) + v.b),
-    ("z", "other_weights", each(rows, row_sum)),
+    ("z", "other_weights", each(rows, row_sum, named_by="w_other")),
     ("z", "other_bias", each("b_other", lambda v, r: dot(v.w, v.a) + v.b_other[r])),
     ("z", "a_for_z", lambda v: ACTIVATE[v.activation](z(v))),
     # a = σ(z)
@@ -216,7 +216,7 @@ LIBRARY = (
     ("dl_dw", "own_z_for_input", lambda v: v.z_own * v.d),
     ("dl_db", "bias_times_delta", lambda v: v.b * v.d),
     ("dl_db", "local_for_chain", lambda v: 1.0),
-    ("dl_db", "own_a_for_input", lambda v: v.a_own * v.d),
+    ("dl_db", "a_for_bias_input", lambda v: v.a_own * v.d),
     ("dl_db", "dl_dy_for_dl_dz", lambda v: v.dy),
     ("dl_db", "bias_no_gradient", lambda v: 0.0),
     # ∂L/∂w = Σₙ ∂lⁿ/∂w

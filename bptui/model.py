@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bptui import expr
-from bptui.notation import bracketed, given, read_shown, rounded, same_at, shown_at
+from bptui.notation import bracketed, given, on_half, read_shown, rounded, same_at, shown_at
 
 WORLDS = ("exact", "screen", "carried", "carried_shown")
 
@@ -143,8 +143,9 @@ class Step:
     rule: str
     operands: tuple[Operand, ...]  # the formula's, in order
     places: int  # the answer is given, and the value shown, to this many decimal places
-    precision: str = "lesson"  # why: "lesson", "small" (2 significant digits), "apart" (see
-    # bptui.precision: more, so that no known mistake looks the same on screen)
+    # why: "lesson", "small" (2 significant digits), "apart" or "small_apart" (see bptui.precision:
+    # more, so that no known mistake looks the same on screen)
+    precision: str = "lesson"
     context: tuple[Operand, ...] = ()  # numbers only known mistakes use
     scaffold: str = "numbers"  # what the card gives before the answer (lesson.SCAFFOLDS)
     activation: str = ""
@@ -157,6 +158,9 @@ class Step:
     # The edges the step uses: (layer, neuron, source) of weights, or (parent, child) in a graph.
     edges: tuple = ()
     terms: tuple[tuple[object, str], ...] = ()  # (k, how term k is written), for sums
+    # The roles of operands the picture does not show (a gradient): the card lists them as known,
+    # whatever its scaffold, so a step can be set up from what is on screen.
+    given: tuple[str, ...] = ()
     mistakes: tuple = ()  # bptui.mistakes.Mistake: the known mistakes this step can tell apart
     asked: bool = True
     hints: tuple[str, ...] = ()  # the rule, then the numbers worked part of the way
@@ -202,9 +206,12 @@ class Step:
 
     @property
     def rounded_on_screen(self) -> bool:
-        """Whether the rounded numbers on screen give a different result (the card says ≈)."""
+        """Whether the rounded numbers on screen give a different result, or one halfway between
+        two roundings (0.000495 for 0.00049): the card then says ≈."""
         worked = self.from_shown()
-        return math.isfinite(worked) and not same_at(worked, self.value, self.places)
+        return math.isfinite(worked) and (
+            not same_at(worked, self.value, self.places) or on_half(worked, self.places)
+        )
 
     def filled(self, texts: Mapping[str, str]) -> str:
         """The formula with each symbol that has a text put in (the others stay symbols)."""

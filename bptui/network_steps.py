@@ -521,7 +521,7 @@ class NetworkSteps:
                 "total", "total", "total", f"total.{suffix}", f"∂L/∂{sym}",
                 " + ".join(o.symbol for o in operands), "sum", operands, float(total),
                 t("asks.total", sym=sym, n=len(operands)), layer=layer, neuron=j, source=k,
-                terms=tuple(terms),
+                terms=tuple(terms), given=("g",),
             )  # fmt: skip
 
     def updates(self) -> None:
@@ -550,7 +550,7 @@ class NetworkSteps:
                 "update", "update", "update", f"update.{suffix}", t("symbol.new", sym=sym),
                 f"{sym} − η·{grad_sym}", "descent", operands, float(new),
                 t("asks.update", sym=sym), layer=layer, neuron=j, source=k,
-                context=tuple(context), edges=((layer, j, k),) if k else (),
+                context=tuple(context), edges=((layer, j, k),) if k else (), given=("g",),
             )  # fmt: skip
             kept = {m.name for m in step.mistakes}
             if step.asked and new != old and not {"unchanged", "gradient_ascent"} <= kept:

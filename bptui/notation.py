@@ -89,12 +89,21 @@ def same_at(a: float, b: float, places: int) -> bool:
 
 def agrees(answer: float, value: float, places: int) -> bool:
     """An answer agrees with a value at `places` decimals: it rounds to the same text, or it sits
-    on the rounding boundary next to it, the same to one place more (0.0985 for 0.09846, asked to
-    3 places: "0.098" or "0.099" is only a matter of how a 5 rounds)."""
+    on the rounding boundary next to it — the same to one place more (0.0985 for 0.09846, asked to
+    3 places: "0.098" or "0.099" is only a matter of how a 5 rounds), or the value is itself a
+    half (0.5105, worked from numbers on screen: "0.510" and "0.511" are both roundings of it,
+    whatever the float's last bit says)."""
     if same_at(answer, value, places):
         return True
-    near = abs(answer - value) <= 0.5 * 10.0**-places * (1 + 1e-9)
-    return near and same_at(answer, value, places + 1)
+    unit = 10.0**-places
+    near = abs(answer - value) <= 0.5 * unit * (1 + 1e-9)
+    return near and (same_at(answer, value, places + 1) or on_half(value, places))
+
+
+def on_half(value: float, places: int) -> bool:
+    """Whether a value lies halfway between two numbers of `places` decimals (up to float noise)."""
+    scaled = abs(value) * 10.0**places
+    return abs(scaled - math.floor(scaled) - 0.5) < 1e-6
 
 
 def apart(a: float, b: float, places: int) -> bool:

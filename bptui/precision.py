@@ -3,9 +3,10 @@
 The policy, stated on every card and kept by the grader:
 
 - a step is asked to the lesson's `decimals`, or to 2 significant digits when its value is smaller
-  than that can show ("small");
+  than that can show ("small", said in significant digits, which do not give its size away);
 - then, if the right value would look the same on screen as a known mistake's (worked from the
-  full-precision numbers or from the rounded numbers on screen), one or two more places ("apart");
+  full-precision numbers or from the rounded numbers on screen), one or two more places ("apart",
+  or "small_apart": more significant digits);
   an update that would round back to the old weight gets as many places as its change needs;
 - a mistake that still cannot be told apart changes the value by less than the finest place asked:
   at that precision it is not a mistake, and it is not named.
@@ -58,7 +59,11 @@ def settle(step: Step, decimals: int) -> Step:
     ):
         needed += 1
     kept = [(m, wrong) for m, wrong in kept if not clashes(wrong, needed)]
-    reason = "apart" if needed > base else "small" if base > decimals else "lesson"
+    small = base > decimals  # asked in significant digits, which do not tell the value's size
+    if needed > base:
+        reason = "small_apart" if small else "apart"
+    else:
+        reason = "small" if small else "lesson"
     return replace(step, places=needed, precision=reason, mistakes=tuple(m for m, _ in kept))
 
 

@@ -21,7 +21,7 @@ from bptui import mistakes, steps
 from bptui.answers import grade, typed_places
 from bptui.glossary import MISTAKES, MISTAKES_ZH
 from bptui.lesson import load, parse, shipped_lessons
-from bptui.notation import rounded, same_at, shown_at
+from bptui.notation import agrees, rounded, same_at, shown_at
 from bptui.practice import generate
 
 from .test_engine import lessons
@@ -161,6 +161,8 @@ def test_a_sum_says_which_term_is_off():
     assert (verdict.mistake, verdict.term) == ("term_missing", "w₆₃·∂l/∂z₆")
     s = lesson_steps("02-chain-rule-case-2")["chain.s"]
     assert grade(s, "1.649").term == "s → y → z"
+    z1 = lesson_steps("lecture-example")["s1.forward.L1.n1.z"]  # neuron 2's weights, not its own
+    assert (grade(z1, "-1").mistake, grade(z1, "-1").term) == ("other_weights", "w₂₁, w₂₂")
 
 
 def test_named_mistakes_are_named_from_full_precision_and_from_the_screen_alike():
@@ -263,3 +265,43 @@ def test_too_few_places_is_not_called_right_when_a_slip_looks_the_same():
     assert result.imprecise and result.slip_too and not result.correct
     said = verdict(gain, typed, result)
     assert "Right" not in said and "common slip" in said
+
+
+def test_a_value_worked_to_a_half_may_be_rounded_either_way():
+    update = lesson_steps("08-samples-and-gradient-descent")["update.L1.n1.w1"]
+    assert update.from_shown() == pytest.approx(0.5105)  # from the numbers on screen: a half
+    assert grade(update, "0.511").correct and grade(update, "0.510").correct
+    assert not grade(update, "0.512").correct
+    assert update.rounded_on_screen  # and the card says ≈ beside the key's 0.510
+
+
+def test_only_a_cut_off_answer_is_told_to_round_and_one_off_uses_a_try():
+    def cut_off(value: float, places: int) -> float:
+        return math.copysign(math.floor(abs(value) * 10**places) / 10**places, value)
+
+    for step in lesson_steps("lecture-example").values():  # one whose cutting off is not right
+        cut = cut_off(step.value, step.places)
+        worlds = (step.value, step.from_shown())
+        if step.asked and not any(agrees(cut, right, step.places) for right in worlds):
+            break
+    else:
+        raise AssertionError("no step where cutting off differs from rounding")
+    sign = -1 if step.value < 0 else 1
+    assert grade(step, f"{cut:.{step.places}f}").coarse == step.places  # "round, don't cut off"
+    below = cut - sign * 10**-step.places  # off by one the other way: no cutting off of anything
+    verdict = grade(step, f"{below:.{step.places}f}")
+    assert not verdict.correct and verdict.coarse is None
+
+
+def test_a_tiny_mistake_value_is_no_name_for_every_number_that_rounds_like_it():
+    dl_dy = lesson_steps("03-one-neuron")["s1.output.L1.n1.dl_dy"]  # asked to 3 places
+    assert grade(dl_dy, "0.00016").mistake == "loss_given"  # l itself: 0.00016
+    assert grade(dl_dy, "0.0001").mistake is None
+    assert grade(dl_dy, "-0.0003").mistake is None
+
+
+def test_an_update_from_a_gradient_carried_as_0_is_unchanged_and_says_whose_number_led_there():
+    update = lesson_steps("13-exam")["update.L2.n1.b"]  # b₃ = 0.5; ∂L/∂b₃ = −0.012
+    verdict = grade(update, "0.500", {"total.L2.n1.b": 0.0})  # the learner's own, too rough
+    assert not verdict.correct and verdict.mistake == "unchanged"
+    assert verdict.carried == (("∂L/∂b₃", "0"),)

@@ -219,6 +219,22 @@ async def test_the_offer_is_said_once_and_lapses_when_the_learner_does_the_steps
         assert session.to_fill(skill) == [] and not screen.check_action("fill", ())
 
 
+async def test_an_earlier_offer_is_not_said_again_when_a_later_one_lapses():
+    """Played by hand through the lecture, never filling: each offer is said once, even when a
+    later offer lapses (its steps done) and an earlier one is on offer again."""
+    app = lecture_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        session = screen.session
+        said = []
+        while not session.finished:
+            await answer(pilot, session.step.shown.replace("−", "-"))
+            if "ctrl+f" in str(screen.query_one("#feedback").render()):
+                said.append(session.mastered)
+        assert len(said) >= 2  # several skills were mastered and offered
+        assert len(said) == len(set(said)), said
+
+
 def test_the_attempt_record_keeps_the_filled_steps_and_replays_them_as_the_tutor_counted(capsys):
     from bptui.cli import main
 

@@ -189,7 +189,7 @@ class LessonScreen(TutorScreen):
         rows = max(self.app.size.height - DIAGRAM_LEAVES, 5)  # the card keeps its room
         picture = draw(session, step, width, rows, full=self.full_diagram)
         self.query_one("#diagram", Static).update(picture)
-        card_width = self.app.size.width - 4  # the card's padding, and room for its scrollbar
+        card_width = self.app.size.width - 6  # the box's padding and scrollbar, as laid out
         self.query_one("#card", Static).update(texts.card(session, card_width))
         self.query_one("#feedback", Static).update(self.feedback)
         self.query_one("#answer", Input).placeholder = texts.placeholder(session)
@@ -247,12 +247,12 @@ class LessonScreen(TutorScreen):
                 self.feedback = texts.empty_answer(step)
                 self.show()
             return
-        offered = session.mastered
+        offered, before = session.mastered, list(session.offers)
         verdict = session.answer(text)
         self.feedback = texts.verdict(step, text, verdict)
         if session.mastered != offered:  # a skill just mastered, or its offer lapsed
-            if session.mastered:  # with steps of it still to do here: said once
-                self.feedback += "\n" + texts.offer(session)
+            if session.mastered and session.mastered not in before:  # new, with steps left here:
+                self.feedback += "\n" + texts.offer(session)  # said once (ctrl+f stays listed)
             self.refresh_bindings()
         if verdict.correct:
             self.advance()

@@ -9,9 +9,17 @@ import re
 from collections import Counter
 
 from bptui.glossary import mistake, phase_name, phase_title
-from bptui.i18n import CATALOG, language, lesson_text, places_text, precision_text, t
+from bptui.i18n import (
+    CATALOG,
+    asked_text,
+    language,
+    lesson_text,
+    places_text,
+    precision_text,
+    t,
+)
 from bptui.notation import escape_markup as escape
-from bptui.notation import shown_at, wrap
+from bptui.notation import rounded, shown_at, wrap
 
 HELP_EN = """[b]bptui — learn backpropagation by doing it[/]
 
@@ -95,6 +103,7 @@ CATALOG["en"].update(
         "tui.status.revealed": "{n} revealed",
         "tui.status.filled": "{n} filled",
         "tui.find": "Find {asks}",
+        "tui.given": "Known: {given}",
         "tui.sample": " · sample {k} of {n}",
         "tui.revealed_mark": "(revealed)",
         "tui.hint": "Hint {k}:",
@@ -104,6 +113,7 @@ CATALOG["en"].update(
         "tui.right": "✓ Right:",
         "tui.right_screen": "✓ Right: {said} is what the rounded numbers on screen give. With full precision, {symbol} = {shown}.",
         "tui.right_carried": "✓ Right, worked from your own {used}: that gives {said}. (With full precision, {symbol} = {shown}.)",
+        "tui.own_too_rough": ". Your own {used} does lead there, but it is too rough for this step: {true}",
         "tui.coarse": "≈ Right to {given}, but {symbol} is asked to {places}: give more digits. No try used.",
         "tui.coarse_slip": "≈ {symbol} is asked to {places}: to {given}, the answer and a common slip look the same. Give more digits. No try used.",
         "tui.rounding": "≈ Nearly: the last of the {places} is off by one. Round (5 and up goes up), don't cut off. No try used.",
@@ -157,6 +167,7 @@ CATALOG["en"].update(
         "tui.summary_filled": " {filled} filled in by the tutor (skills you had mastered).",
         "tui.col.filled": "filled",
         "tui.offer": "★ {skill}: {streak} right first time in a row, mastered. ctrl+f fills in the {left} other {symbol} steps of this lesson (counted apart), or just go on.",
+        "tui.offer_one": "★ {skill}: {streak} right first time in a row, mastered. ctrl+f fills in the other {symbol} step of this lesson (counted apart), or just go on.",
         "tui.filled": "Filled in {n} {symbol} steps, counted apart in your score; F5 and F6 show them.",
         "tui.skills": "Skills",
         "tui.skills_none": "Skills: none practised yet. Each step you do counts for its skill, across lessons.",
@@ -193,6 +204,7 @@ CATALOG["zh"].update(
         "tui.status.revealed": "{n} 看答案",
         "tui.status.filled": "{n} 代填",
         "tui.find": "求 {asks}",
+        "tui.given": "已知：{given}",
         "tui.sample": " · 第 {k} 笔 data（共 {n} 笔）",
         "tui.revealed_mark": "（已显示答案）",
         "tui.hint": "提示 {k}：",
@@ -202,7 +214,8 @@ CATALOG["zh"].update(
         "tui.right": "✓ 正确：",
         "tui.right_screen": "✓ 正确：{said} 是用屏幕上四舍五入后的数字算出来的。按完整精度，{symbol} = {shown}。",
         "tui.right_carried": "✓ 正确，用的是你自己的 {used}：算出来是 {said}。（按完整精度，{symbol} = {shown}。）",
-        "tui.coarse": "≈ 保留 {given} 是对的，但 {symbol} 要保留 {places}：请多给几位。不算一次尝试。",
+        "tui.own_too_rough": "。从你自己的 {used} 确实会算到这里，但这个数对这一步来说太粗略了：{true}",
+        "tui.coarse": "≈ 保留 {given}是对的，但 {symbol} 要保留 {places}：请多给几位。不算一次尝试。",
         "tui.coarse_slip": "≈ {symbol} 要保留 {places}：只保留 {given} 时，正确答案和一个常见错误看起来一样。请多给几位。不算一次尝试。",
         "tui.rounding": "≈ 差一点：{places}的最后一位差了 1。要四舍五入，不要直接截掉。不算一次尝试。",
         "tui.or": " —— 或者：{other}",
@@ -255,6 +268,7 @@ CATALOG["zh"].update(
         "tui.summary_filled": "另有 {filled} 步由程序代填（你已掌握的技能）。",
         "tui.col.filled": "代填",
         "tui.offer": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余 {left} 个 {symbol} 步骤（单独计分），或者继续自己做。",
+        "tui.offer_one": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余那 1 个 {symbol} 步骤（单独计分），或者继续自己做。",
         "tui.filled": "已代填 {n} 个 {symbol} 步骤，单独计分；F5、F6 可以查看。",
         "tui.skills": "技能",
         "tui.skills_none": "技能：还没有练习记录。每做完一步，都会记到它的技能上，跨课程累计。",
@@ -317,8 +331,9 @@ def offer(session) -> str:
     from bptui.mastery import MASTERED_AFTER, label, short
 
     skill = session.mastered
-    said = t("tui.offer", skill=escape(label(skill, language())), streak=MASTERED_AFTER,
-             left=len(session.to_fill(skill)), symbol=escape(short(skill)))  # fmt: skip
+    left = len(session.to_fill(skill))
+    said = t("tui.offer_one" if left == 1 else "tui.offer", skill=escape(label(skill, language())),
+             streak=MASTERED_AFTER, left=left, symbol=escape(short(skill)))  # fmt: skip
     return f"[$accent]{said}[/]"
 
 
@@ -374,6 +389,11 @@ def card(session, width: int | None = None) -> str:
         result = f"{sign} [b $success]{step.shown}[/]"
     else:
         result = "= [b reverse $warning] ? [/]"
+    if step.given and not session.shows(step, "numbers"):  # what the picture cannot show
+        known = session.texts(step)
+        given = t("sep").join(f"{o.symbol} = {known.get(o.symbol, '?')}"
+                              for o in step.operands if o.role in step.given)  # fmt: skip
+        lines.append(f"  [$text-muted]{escape(t('tui.given', given=given))}[/]")
     if session.shows(step, "formula"):  # as the scaffold level, the hints taken, the answer allow
         lines.append(f"  {symbol} = {escape(step.formula)}")
     if session.shows(step, "numbers") and (numbers != step.formula or not done):
@@ -442,24 +462,32 @@ def verdict(step, text: str, result) -> str:
         return f"[b $warning]{head}[/] {escape(result.error)}{t('tui.invalid_tail')}"
     if result.correct:
         mine = shown_at(result.value, step.places)
+        fixed = rounded(result.value, step.places).replace("-", "−")  # "0.70": the places asked
         if result.basis == "carried" and result.carried:
             used = ", ".join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
-            line = t("tui.right_carried", used=used, said=mine, symbol=symbol, shown=step.fixed)
+            line = t("tui.right_carried", used=used, said=fixed, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
         if result.basis != "exact" and mine != step.shown:
-            line = t("tui.right_screen", said=mine, symbol=symbol, shown=step.fixed)
+            line = t("tui.right_screen", said=fixed, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
-        return f"[b $success]{t('tui.right')}[/] {symbol} = {step.shown}"
+        right = t("tui.right")
+        space = "" if right.endswith("：") else " "  # no space after a full-width colon
+        return f"[b $success]{right}[/]{space}{symbol} = {step.shown}"
     if result.imprecise and result.coarse == step.places:  # the last place off by one
         return f"[b $warning]{t('tui.rounding', places=places_text(step.places))}[/]"
     if result.imprecise:
         key = "tui.coarse_slip" if result.slip_too else "tui.coarse"
-        line = t(key, given=places_text(result.coarse), symbol=symbol,
-                 places=places_text(step.places))  # fmt: skip
+        line = t(key, given=places_text(result.coarse), symbol=symbol, places=asked_text(step))
         return f"[b $warning]{line}[/]"
     if result.mistake:
         head = t("tui.wrong", said=said, symbol=symbol)
-        return f"[b $error]{head}[/] {escape(explain(result))}{t('tui.wrong_tail')}"
+        tail = t("tui.wrong_tail")
+        if result.carried:  # their own rough numbers lead there: say so, and what they are
+            used = ", ".join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
+            true = ", ".join(f"{escape(o.symbol)} = {escape(o.text.strip('()'))}" for o in step.operands
+                             if o.symbol in dict(result.carried))  # fmt: skip
+            tail = t("tui.own_too_rough", used=used, true=true) + tail
+        return f"[b $error]{head}[/] {escape(explain(result))}{tail}"
     return f"[b $error]{t('tui.not_recognised', said=said, symbol=symbol)}[/]{t('tui.wrong_tail')}"
 
 
