@@ -167,3 +167,22 @@ def test_a_symbol_not_yet_known_stays_whole_in_a_formula(path):
         for operand in step.operands:
             if operand.step is not None:
                 assert operand.symbol in filled, (step.id, filled)
+
+
+def test_a_blank_card_lists_the_known_numbers_the_picture_cannot_show():
+    """The exam's sums over samples and updates: the per-sample gradients (and the totals) are on
+    no picture, so a blank card lists them once known — as '?' while not yet known."""
+    lesson = load("13-exam")
+    session = Session(lesson, steps.build(lesson))
+    total = next(i for i, s in enumerate(session.steps) if s.id == "total.L1.n1.w1")
+    session.go(total)  # jumped ahead: nothing known yet
+    card = TAGS.sub("", texts.card(session))
+    assert "Known: ∂l¹/∂w₁₁ = ?, ∂l²/∂w₁₁ = ?" in card
+    for step in session.steps[:total]:  # every earlier step answered, as the learner would
+        record = session.progress.record(step.id)
+        record.answers, record.verdicts, record.correct = [step.shown], ["right"], True
+    by = {s.id: s for s in session.steps}
+    first, second = by["s1.gradient.L1.n1.w1"].shown, by["s2.gradient.L1.n1.w1"].shown
+    card = TAGS.sub("", texts.card(session))
+    assert f"Known: ∂l¹/∂w₁₁ = {first}, ∂l²/∂w₁₁ = {second}" in card
+    assert by["total.L1.n1.w1"].shown not in card.split("Known")[1].split("\n")[0]
