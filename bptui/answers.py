@@ -22,12 +22,15 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import combinations
 
 from bptui.expr import ExprError, calculate, normalize
 from bptui.i18n import t
 from bptui.mistakes import GENERIC
 from bptui.model import Step
 from bptui.notation import agrees, places, same_at, shown_at
+
+MIXED = 4  # up to this many of the learner's own numbers in one step: every mix with the screen's
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,18 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     at = step.places
     worlds = {"exact": step.values("exact"), "screen": step.values("screen")}
     used = [o for o in step.all_operands if carried and o.step in carried]
+    own = {}  # each carried world's own answers (a mix: some of them, the others as on screen)
     if used:  # the learner's own answers: as typed, and as the tutor said them back (rounded)
         worlds["carried"] = step.values("carried", carried)
         worlds["carried_shown"] = step.values("carried_shown", carried)
+        ids = list(dict.fromkeys(o.step for o in step.operands if o.step in carried))
+        if 2 <= len(ids) <= MIXED:  # some of their own numbers, the rest read off the screen
+            for n in range(1, len(ids)):
+                for kept in combinations(ids, n):
+                    left_out = set(ids) - set(kept)
+                    mine = {k: v for k, v in carried.items() if k not in left_out}
+                    worlds[f"carried {' '.join(kept)}"] = step.values("carried", mine)
+                    own[f"carried {' '.join(kept)}"] = mine
     rights = {name: step.compute(values) for name, values in worlds.items()}
     rights["exact"] = step.value
     wrongs = [(m, name, m.value(values)) for m in step.mistakes for name, values in worlds.items()]
@@ -112,14 +124,15 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     # A known mistake's value (worked from the lesson's numbers) is never accepted, even where the
     # learner's own earlier answers happen to lead to it.
     blocked = any(agrees(value, x, at) for _, name, x in wrongs if not name.startswith("carried"))
-    own = ()  # the learner's own values that lead to a blocked mistake: said with its name
+    led = ()  # the learner's own values that lead to a blocked mistake: said with its name
     for name, right in rights.items():
         if math.isfinite(right) and agrees(value, right, at):
             basis = "carried" if name.startswith("carried") else name
             if basis == "carried" and blocked:
-                own = own or _carried(step, carried, name)
+                led = led or _carried(step, own.get(name, carried), name)
                 continue
-            return Verdict(True, value, basis=basis, carried=_carried(step, carried, name))
+            return Verdict(True, value, basis=basis,
+                           carried=_carried(step, own.get(name, carried), name))  # fmt: skip
     given = typed_places(str(answer)) if not isinstance(answer, int | float) else None
     finite = [r for r in rights.values() if math.isfinite(r)]
     # Right to the places given, fewer than asked: said so, before any mistake that happens to
@@ -149,7 +162,7 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         also = [(m.name, m.term) for g, d, _, m in matches[1:]
                 if (g, d) <= (generic, distance + 1e-12) and m.name != best.name]  # fmt: skip
         return Verdict(
-            False, value, mistake=best.name, term=best.term, also=tuple(also[:1]), carried=own
+            False, value, mistake=best.name, term=best.term, also=tuple(also[:1]), carried=led
         )
     if given == at and any(_cut_off(value, r, at) for r in finite):
         return Verdict(False, value, coarse=at)  # cut off where it should have been rounded
@@ -185,6 +198,6 @@ def _carried(step: Step, carried: Mapping[str, float] | None, basis: str) -> tup
     out = {}
     for o in step.operands:
         if o.step in carried and not same_at(carried[o.step], o.on_screen, o.places or 0):
-            places = 12 if basis == "carried" else o.places or 0
+            places = o.places or 0 if basis == "carried_shown" else 12
             out[o.symbol] = shown_at(carried[o.step], places)
     return tuple(out.items())

@@ -305,3 +305,14 @@ def test_an_update_from_a_gradient_carried_as_0_is_unchanged_and_says_whose_numb
     verdict = grade(update, "0.500", {"total.L2.n1.b": 0.0})  # the learner's own, too rough
     assert not verdict.correct and verdict.mistake == "unchanged"
     assert verdict.carried == (("∂L/∂b₃", "0"),)
+
+
+def test_an_answer_from_some_of_the_learners_own_numbers_and_the_rest_from_the_screen_is_right():
+    step = lesson_steps("lecture-example")["s1.backward.L1.n1.dl_dz"]  # σ'(z₁)·∂l/∂a₁
+    gain, total = step.operands
+    mine = {gain.step: 0.0196, total.step: total.on_screen - 0.01}  # both their own, both off
+    mixed = 0.0196 * total.on_screen  # their own gain, the screen's ∂l/∂a₁
+    assert not agrees(mixed, step.compute(step.values("carried", mine)), step.places)
+    verdict = grade(step, repr(mixed), mine)
+    assert verdict.correct and verdict.basis == "carried"
+    assert verdict.carried == ((gain.symbol, "0.0196"),)  # only the number of theirs it used
