@@ -4,7 +4,8 @@ In order:
 1. **Right** when the answer agrees at the step's places (rounds to the same, or lies within half
    a unit of the last place) with the value worked out from the
    full-precision numbers, from the rounded numbers on screen, or from the learner's own earlier
-   accepted answers (error carried forward) — never when it is a known mistake's value.
+   accepted answers (error carried forward; some of them, the rest as on screen, too) — never
+   when it is a known mistake's value.
 2. **A named mistake** when it is, at the step's places (and at the places typed, when more, up
    to two significant digits), the value a known mistake gives (from any of those numbers); the
    closest one when several do.

@@ -242,6 +242,7 @@ LIBRARY = (
     ("chain", "added_along_path", lambda v: math.fsum(math.fsum(f) for f in paths(v).values())),
     ("chain", "multiplied_paths", lambda v: several(math.prod(math.prod(f) for f in paths(v).values()), v)),
     ("chain", "chain_stopped", lambda v: math.fsum(v.local.values())),
+    ("chain", "local_left_out", lambda v: math.fsum(v.up.values())),
     ("chain", "seed_given", lambda v: 1.0),
     ("local", "other_edge", each("local_other", lambda v, k: v.local_other[k])),
     # slips of the whole value: named only when no mistake above fits (GENERIC)
