@@ -237,7 +237,7 @@ LIBRARY = (
     ("update", "rate_and_sign", lambda v: v.w + v.g),
     ("update", "rate_on_weight", lambda v: v.rate * (v.w - v.g)),
     # chain-rule graphs
-    ("local chain", "value_for_derivative", lambda v: v.node_value),
+    ("local chain", "value_for_derivative", lambda v: v.node_value or math.nan),  # 0: "constant"?
     ("chain", "path_missing", each(path_keys, lambda v, p: chain(v) - math.prod(paths(v)[p]))),
     ("chain", "added_along_path", lambda v: math.fsum(math.fsum(f) for f in paths(v).values())),
     ("chain", "multiplied_paths", lambda v: several(math.prod(math.prod(f) for f in paths(v).values()), v)),
@@ -307,7 +307,18 @@ def _from_formula(step: Step) -> list[Mistake]:
 
 # How a formula gets written wrong, one rule a line: (mistake, the slip, as a tree rewrite).
 def mutations(tree: tuple, names: list[str]):
-    """(mistake, the term it concerns, the formula as written with that slip) for a formula."""
+    """(mistake, the term it concerns, the formula as written with that slip) for a formula: one
+    slip of its structure, anywhere in it ((l_new − l)/eps with l not subtracted), or a name used
+    in place of another."""
+    yield from slips(tree)
+    for old in expr.names_in(tree):
+        for new in names:
+            if new != old:
+                yield "wrong_name", f"{new}|{old}", _rename(tree, old, new)
+
+
+def slips(tree: tuple):
+    """The slips of a formula's structure: at its top, then inside each part (the rest kept)."""
     kind = tree[0]
     if kind == "bin":
         _, op, a, b = tree
@@ -331,12 +342,20 @@ def mutations(tree: tuple, names: list[str]):
             yield "divisor_dropped", expr.to_text(b), a
         if op == "-":
             yield "subtraction_reversed", expr.to_text(tree), ("bin", "-", b, a)
-    if kind == "call" and tree[1] == "exp":
-        yield "exp_as_product", expr.to_text(tree), ("bin", "*", ("name", "e"), tree[2])
-    for old in expr.names_in(tree):
-        for new in names:
-            if new != old:
-                yield "wrong_name", f"{new}|{old}", _rename(tree, old, new)
+            if b[0] != "num":  # (a number is constant_forgotten's)
+                yield "not_subtracted", expr.to_text(b), a
+        for name, term, slipped in slips(a):
+            yield name, term, ("bin", op, slipped, b)
+        for name, term, slipped in slips(b):
+            yield name, term, ("bin", op, a, slipped)
+    if kind == "call":
+        if tree[1] == "exp":
+            yield "exp_as_product", expr.to_text(tree), ("bin", "*", ("name", "e"), tree[2])
+        for name, term, slipped in slips(tree[2]):
+            yield name, term, ("call", tree[1], slipped)
+    if kind == "neg":
+        for name, term, slipped in slips(tree[1]):
+            yield name, term, ("neg", slipped)
 
 
 def _rename(tree: tuple, old: str, new: str) -> tuple:
@@ -383,8 +402,8 @@ def _from_library(step: Step) -> list[Mistake]:
 
 
 FORMULA_SLIPS = ("constant_forgotten", "power_as_product", "added_instead", "multiplied_instead",
-                 "factor_dropped", "divisor_dropped", "subtraction_reversed", "exp_as_product",
-                 "wrong_name")  # fmt: skip
+                 "factor_dropped", "divisor_dropped", "subtraction_reversed", "not_subtracted",
+                 "exp_as_product", "wrong_name")  # fmt: skip
 
 
 def names() -> tuple[str, ...]:
