@@ -454,12 +454,17 @@ def explain(verdict) -> str:
     return said
 
 
+def gap(head: str) -> str:
+    """The space after a verdict's head: none after Chinese full-width punctuation."""
+    return "" if head.endswith(("：", "。", "，")) else " "
+
+
 def verdict(step, text: str, result) -> str:
     said = escape(text)
     symbol = escape(step.symbol)
     if result.invalid:
         head = t("tui.invalid", said=said)
-        return f"[b $warning]{head}[/] {escape(result.error)}{t('tui.invalid_tail')}"
+        return f"[b $warning]{head}[/]{gap(head)}{escape(result.error)}{t('tui.invalid_tail')}"
     if result.correct:
         mine = shown_at(result.value, step.places)
         fixed = rounded(result.value, step.places).replace("-", "−")  # "0.70": the places asked
@@ -471,8 +476,7 @@ def verdict(step, text: str, result) -> str:
             line = t("tui.right_screen", said=fixed, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
         right = t("tui.right")
-        space = "" if right.endswith("：") else " "  # no space after a full-width colon
-        return f"[b $success]{right}[/]{space}{symbol} = {step.shown}"
+        return f"[b $success]{right}[/]{gap(right)}{symbol} = {step.shown}"
     if result.imprecise and result.coarse == step.places:  # the last place off by one
         return f"[b $warning]{t('tui.rounding', places=places_text(step.places))}[/]"
     if result.imprecise:
@@ -487,7 +491,7 @@ def verdict(step, text: str, result) -> str:
             true = ", ".join(f"{escape(o.symbol)} = {escape(o.text.strip('()'))}" for o in step.operands
                              if o.symbol in dict(result.carried))  # fmt: skip
             tail = t("tui.own_too_rough", used=used, true=true) + tail
-        return f"[b $error]{head}[/] {escape(explain(result))}{tail}"
+        return f"[b $error]{head}[/]{gap(head)}{escape(explain(result))}{tail}"
     return f"[b $error]{t('tui.not_recognised', said=said, symbol=symbol)}[/]{t('tui.wrong_tail')}"
 
 
