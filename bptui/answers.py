@@ -160,8 +160,10 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         closest = min(matches, key=lambda match: match[1:3])
         # a slip of the whole value (×10, a sign) only when it is clearly the closer reading
         generic, distance, _, best = closest if closest[1] < specific[1] / 2 else specific
-        also = [(m.name, m.term) for g, d, _, m in matches[1:]
-                if (g, d) <= (generic, distance + 1e-12) and m.name != best.name]  # fmt: skip
+        # another reading of the very same number: a specific one, or else a slip of the whole
+        # (a specific name that is exactly minus the right value is also "the sign is flipped")
+        also = [(m.name, m.term) for g, d, _, m in matches
+                if d <= distance + 1e-12 and m.name != best.name]  # fmt: skip
         return Verdict(
             False, value, mistake=best.name, term=best.term, also=tuple(also[:1]), carried=led
         )

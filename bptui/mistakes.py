@@ -128,14 +128,17 @@ LIBRARY = (
     ("a.softmax", "softmax_not_normalised", lambda v: math.exp(v.z)),
     ("a.softmax", "softmax_without_exp", lambda v: v.z / math.fsum(v.zs.values())),
     ("a.softmax", "softmax_term_missing", each("zs", short_softmax)),
-    ("a.tanh a.softmax", "sigmoid_for_activation", lambda v: sigmoid(v.z)),
+    ("a.tanh", "sigmoid_for_tanh", lambda v: sigmoid(v.z)),
+    ("a.softmax", "sigmoid_for_softmax", lambda v: sigmoid(v.z)),
     ("a.sigmoid", "tanh_for_sigmoid", lambda v: math.tanh(v.z)),
     ("a.sigmoid", "exp_z", lambda v: math.exp(v.z)),
+    ("a.sigmoid", "reciprocal_forgotten", lambda v: 1 + math.exp(-v.z)),
     # the loss
     ("loss.squared_error", "half_forgotten", lambda v: 2 * se(v)),
     ("loss.squared_error", "output_left_out", each(outputs, lambda v, j: se(v) - (v.y[j] - v.t[j]) ** 2 / 2)),
     ("loss.squared_error", "square_forgotten", lambda v: 0.5 * math.fsum(v.y[j] - v.t[j] for j in v.y)),
     ("loss.squared_error", "absolute_errors", lambda v: 0.5 * math.fsum(abs(v.y[j] - v.t[j]) for j in v.y)),
+    ("loss.squared_error", "sum_squared", lambda v: 0.5 * math.fsum(v.y[j] - v.t[j] for j in v.y) ** 2 if len(v.y) > 1 else math.nan),
     ("loss.squared_error", "targets_swapped", swapped_targets),
     ("loss.cross_entropy", "ce_sign", lambda v: -ce(v)),
     ("loss.cross_entropy", "ce_wrong_class", each("y", lambda v, j: -math.log(v.y[j]) if v.t[j] == 0 else math.nan)),
@@ -148,14 +151,15 @@ LIBRARY = (
     ("dl_dy", "half_kept", lambda v: 0.5 * (v.y - v.t)),
     ("dl_dy", "loss_for_derivative", lambda v: 0.5 * (v.y - v.t) ** 2),
     ("dl_dy", "z_for_y", lambda v: v.z_own - v.t),
-    ("dl_dy", "other_target", each("t_other", lambda v, k: v.y - v.t_other[k])),
+    ("dl_dy dl_dz.softmax", "target_not_subtracted", lambda v: v.y if v.t else math.nan),
+    ("dl_dy", "other_target", each("t_other", lambda v, k: v.y - v.t_other[k] if v.t_other[k] else math.nan)),
     ("dl_dy", "errors_summed", lambda v: math.fsum(v.ys[k] - v.ts[k] for k in v.ys) if len(v.ys) > 1 else math.nan),
     ("dl_dy", "loss_given", lambda v: v.l),
-    ("dl_dy dl_dz.softmax", "value_for_derivative", lambda v: v.y),
     ("dl_dz.softmax", "softmax_extra_gain", lambda v: v.y * (1 - v.y) * (v.y - v.t)),
     ("dl_dz.softmax", "ce_dl_dy", lambda v: -v.t / v.y if v.t else math.nan),
     ("dl_dz.softmax", "zero_for_other_class", lambda v: 0.0 if v.t == 0 else math.nan),
     ("dl_dz.softmax", "wrong_target", lambda v: v.y - 1 if v.t == 0 else math.nan),
+    ("dl_dz.softmax", "sigmoid_gain_for_softmax", lambda v: v.y * (1 - v.y)),
     # the op-amp's gain σ'(z)
     ("gain.sigmoid gain.tanh", "sigma_for_gain", lambda v: v.a),
     ("gain.relu gain.linear", "sigma_for_gain", lambda v: ACTIVATE[v.activation](v.z)),
@@ -176,6 +180,8 @@ LIBRARY = (
     ("gain.relu", "relu_dead_passes", lambda v: 1.0 if v.z <= 0 else math.nan),
     ("gain.relu", "relu_live_blocks", lambda v: 0.0 if v.z > 0 else math.nan),
     # the op-amp's output ∂l/∂z = σ'(z)·(what comes in: ∂l/∂y, or ∂l/∂a = Σ w·∂l/∂z)
+    ("dl_dz.output dl_dz.hidden", "one_minus_a", lambda v: (1 - v.a) * v.input if v.activation == "sigmoid" else math.nan),
+    ("dl_dz.output dl_dz.hidden", "relu_dead_passes", lambda v: v.input if v.activation == "relu" and v.gain == 0 else math.nan),
     ("dl_dz.output dl_dz.hidden", "gain_left_out", lambda v: v.input),
     ("dl_dz.output dl_dz.hidden", "gain_twice", lambda v: v.gain**2 * v.input),
     ("dl_dz.output dl_dz.hidden", "gain_divided", lambda v: v.input / v.gain),
@@ -183,8 +189,9 @@ LIBRARY = (
     ("dl_dz.output dl_dz.hidden", "sigma_for_gain", lambda v: v.a * v.input),
     ("dl_dz.output dl_dz.hidden", "gain_of_a", lambda v: GAIN[v.activation](ACTIVATE[v.activation](v.a)) * v.input),
     ("dl_dz.output dl_dz.hidden", "other_gain", each("gain_other", lambda v, k: v.gain_other[k] * v.input)),
-    ("dl_dz.output", "dl_dy_sign", lambda v: -v.gain * v.input),
-    ("dl_dz.output", "other_input", each("dy_other", lambda v, k: v.gain * v.dy_other[k])),
+    ("dl_dz.output", "output_dl_dz_sign", lambda v: -v.gain * v.input),
+    ("dl_dz.output", "other_output_dl_dy", each("dy_other", lambda v, k: v.gain * v.dy_other[k])),
+    ("dl_dz.hidden", "other_dl_da", each("da_other", lambda v, k: v.gain * v.da_other[k])),
     # the op-amp's input ∂l/∂a = Σₖ wₖ·∂l/∂zₖ, over the neurons this one feeds
     ("sum", "term_missing", each("w", lambda v, k: dot(v.w, v.d) - v.w[k] * v.d[k])),
     ("sum", "term_sign", each("w", lambda v, k: dot(v.w, v.d) - 2 * v.w[k] * v.d[k])),
@@ -192,11 +199,13 @@ LIBRARY = (
     ("sum", "weights_transposed", lambda v: dot(v.w_t, v.d)),
     ("sum", "gain_too_early", lambda v: v.gain * dot(v.w, v.d)),
     ("sum", "dl_dy_for_dl_dz", lambda v: dot(v.w, v.dy)),
-    ("sum", "weights_forgotten", lambda v: math.fsum(v.d.values())),
+    ("sum", "dl_da_for_dl_dz", lambda v: dot(v.w, v.da)),
+    ("sum", "weights_forgotten", lambda v: math.fsum(v.d.values()) if abs(math.fsum(v.d.values())) > 1e-12 else math.nan),
     ("sum", "weights_paired_wrongly", lambda v: math.fsum(w * d for w, d in zip(v.w.values(), reversed(v.d.values()), strict=True)) if len(v.d) > 1 else math.nan),
     ("sum", "other_neurons_weights", each(rows_out, lambda v, r: math.fsum(w * v.d[k] for (row, k), w in v.w_out_other.items() if row == r), named_by="w_out_other")),
     # ∂z/∂w = a, the input on the weight's edge
     ("dz_dw", "weight_not_input", lambda v: v.w),
+    ("dz_dw", "term_not_input", lambda v: v.w * v.a),
     ("dz_dw", "own_a_not_input", lambda v: v.a_own),
     ("dz_dw", "z_not_input", lambda v: v.z_in),
     ("dz_dw", "one_not_input", lambda v: 1.0),
@@ -211,20 +220,22 @@ LIBRARY = (
     ("dl_dw", "z_for_a_input", lambda v: v.z_in * v.d),
     ("dl_dw", "input_left_out", lambda v: v.d),
     ("dl_dw", "dl_dy_for_dl_dz", lambda v: v.a * v.dy),
+    ("dl_dw", "dl_da_for_dl_dz", lambda v: v.a * v.da),
     ("dl_dw", "other_delta", each("d_other", lambda v, k: v.a * v.d_other[k])),
     ("dl_dw", "other_input", each("a_other", lambda v, k: v.a_other[k] * v.d)),
     ("dl_dw", "own_z_for_input", lambda v: v.z_own * v.d),
-    ("dl_db", "bias_times_delta", lambda v: v.b * v.d),
+    ("dl_db", "bias_times_delta", lambda v: v.b * v.d if v.b else math.nan),
     ("dl_db", "local_for_chain", lambda v: 1.0),
     ("dl_db", "a_for_bias_input", lambda v: v.a_own * v.d),
     ("dl_db", "dl_dy_for_dl_dz", lambda v: v.dy),
+    ("dl_db", "dl_da_for_dl_dz", lambda v: v.da),
     ("dl_db", "bias_no_gradient", lambda v: 0.0),
     # ∂L/∂w = Σₙ ∂lⁿ/∂w
     ("total", "sample_missing", each("g", lambda v, n: math.fsum(v.g.values()) - v.g[n])),
     ("total", "sample_sign", each("g", lambda v, n: math.fsum(v.g.values()) - 2 * v.g[n])),
     ("total", "mean_not_sum", lambda v: mean(v.g)),
-    ("total", "samples_multiplied", lambda v: math.prod(v.g.values())),
-    ("total", "sample_twice", each("g", lambda v, n: 2 * v.g[n])),
+    ("total", "samples_multiplied", lambda v: math.prod(v.g.values()) or math.nan),
+    ("total", "sample_twice", each("g", lambda v, n: 2 * v.g[n] or math.nan)),
     # w ← w − η·∂L/∂w
     ("update", "gradient_ascent", lambda v: v.w + v.rate * v.g),
     ("update", "unchanged", lambda v: v.w),
@@ -237,7 +248,8 @@ LIBRARY = (
     ("update", "rate_and_sign", lambda v: v.w + v.g),
     ("update", "rate_on_weight", lambda v: v.rate * (v.w - v.g)),
     # chain-rule graphs
-    ("local chain", "value_for_derivative", lambda v: v.node_value or math.nan),  # 0: "constant"?
+    ("local", "value_for_derivative", lambda v: v.node_value or math.nan),  # 0: "constant"?
+    ("chain", "value_for_chain", lambda v: v.node_value or math.nan),
     ("chain", "path_missing", each(path_keys, lambda v, p: chain(v) - math.prod(paths(v)[p]))),
     ("chain", "added_along_path", lambda v: math.fsum(math.fsum(f) for f in paths(v).values())),
     ("chain", "multiplied_paths", lambda v: several(math.prod(math.prod(f) for f in paths(v).values()), v)),
@@ -335,6 +347,10 @@ def slips(tree: tuple):
                 expr.to_text(tree),
                 ("bin", other, a, b),
             )
+        if op == "+" and b[0] != "num":  # a term left out (a number is constant_forgotten's)
+            yield "term_left_out", expr.to_text(b), a
+        if op == "+" and a[0] != "num":
+            yield "term_left_out", expr.to_text(a), b
         if op == "*":  # a factor left out (a derivative's coefficient, or its variable part)
             yield "factor_dropped", expr.to_text(a), b
             yield "factor_dropped", expr.to_text(b), a
@@ -403,6 +419,7 @@ def _from_library(step: Step) -> list[Mistake]:
 
 FORMULA_SLIPS = ("constant_forgotten", "power_as_product", "added_instead", "multiplied_instead",
                  "factor_dropped", "divisor_dropped", "subtraction_reversed", "not_subtracted",
+                 "term_left_out",
                  "exp_as_product", "wrong_name")  # fmt: skip
 
 

@@ -381,7 +381,8 @@ class NetworkSteps:
             float(lt.dl_dz[j - 1]),
             t("asks.dl_dz_output" if output else "asks.dl_dz_hidden", z=z_sym,
               where=self.where(layer, j)),
-            context=(a, *others, *self.other_dl_dy(layer, j)), layer=layer, neuron=j, note=note,
+            context=(a, *others, *self.other_dl_dy(layer, j), *self.other_dl_da(layer, j)),
+            layer=layer, neuron=j, note=note,
         )  # fmt: skip
 
     def other_dl_dy(self, layer: int, j: int) -> list[Operand]:
@@ -391,6 +392,10 @@ class NetworkSteps:
         ids = [(r, self.id(layer, r, "dl_dy")) for r in range(1, j)]
         return [self.ref(i, f"∂l/∂{self.a(layer, r)}", "dy_other", r, False)
                 for r, i in ids if i in self.by_id]  # fmt: skip
+
+    def other_dl_da(self, layer: int, j: int) -> list[Operand]:
+        """The other hidden neurons' ∂l/∂a (those worked out already), for taking one."""
+        return [replace(o, role="da_other") for o in self.dl_da_of(layer, range(1, j))]
 
     # --- the hidden op-amps (case 2) ---
 
@@ -424,6 +429,7 @@ class NetworkSteps:
         context.append(self.ref(self.id(layer, j, "gain"), self.gain_symbol(layer, j), "gain",
                                 in_formula=False))  # fmt: skip
         context += self.dl_dy_of(layer + 1, range(1, width + 1))
+        context += self.dl_da_of(layer + 1, range(1, width + 1))
         context += [  # the weights out of another neuron of this layer
             self.weight(layer + 1, k, r, "w_out_other", (r, k), False)
             for r in range(1, self.lesson.layers[layer - 1].width + 1) if r != j
@@ -437,6 +443,15 @@ class NetworkSteps:
             context=tuple(context), layer=layer, neuron=j, terms=tuple(terms),
             edges=tuple((layer + 1, k, j) for k in range(1, width + 1)), note=t("note.sum"),
         )  # fmt: skip
+
+    def dl_da_of(self, layer: int, units, keyed: bool = True) -> list[Operand]:
+        """∂l/∂a of hidden units (the op-amps' inputs, worked out already), for the mistake of
+        using it where their ∂l/∂z (after the gain) belongs."""
+        if self.is_output(layer):
+            return []
+        ids = [(k, self.id(layer, k, "sum")) for k in units]
+        return [self.ref(i, f"∂l/∂{self.a(layer, k)}", "da", k if keyed else None, False)
+                for k, i in ids if i in self.by_id]  # fmt: skip
 
     def dl_dy_of(self, layer: int, units) -> list[Operand]:
         """∂l/∂y of output units, for the mistake of using it where ∂l/∂z belongs."""
@@ -461,7 +476,7 @@ class NetworkSteps:
         d = self.ref(self.id(layer, j, "dl_dz"), f"∂l/∂{z_sym}", "d")
         context = [self.weight(layer, j, k, "w", in_formula=False),
                    self.unit_output(layer, j, "a_own", in_formula=False),
-                   *self.dl_dy_of(layer, [j])]  # fmt: skip
+                   *self.dl_dy_of(layer, [j]), *self.dl_da_of(layer, [j], keyed=False)]  # fmt: skip
         context += [
             self.ref(self.id(layer, r, "dl_dz"), f"∂l/∂{self.z(layer, r)}", "d_other", r,
                      in_formula=False)
@@ -493,7 +508,8 @@ class NetworkSteps:
             "gradient", "dl_db", "dl_db", f"s{self.n}.gradient.L{layer}.n{j}.b", f"∂l/∂{b_sym}",
             f"{local.symbol}·∂l/∂{z_sym}", "scaled", [local, d], float(lt.dl_db[j - 1]),
             t("asks.dl_db", b=b_sym, z=z_sym),
-            context=(bias, own, *self.dl_dy_of(layer, [j])), layer=layer, neuron=j,
+            context=(bias, own, *self.dl_dy_of(layer, [j]), *self.dl_da_of(layer, [j], False)),
+            layer=layer, neuron=j,
             note=t("note.dl_db", z=z_sym, b=b_sym),
         )  # fmt: skip
 

@@ -107,9 +107,9 @@ def test_answers_round_at_the_lesson_precision(lecture_steps):
     a1 = lecture_steps["s1.forward.L1.n1.a"]  # 0.98201...
     assert grade(a1, "0.98").correct and grade(a1, "0.982").correct
     assert not grade(a1, "0.97").correct and not grade(a1, "0.99").correct
-    tiny = lecture_steps["s1.backward.L1.n1.dl_dz"]  # −0.00357: two significant digits
-    assert tiny.shown == "−0.0036" and tiny.places == 4
-    assert grade(tiny, "-0.0036").correct and not grade(tiny, "0").correct
+    tiny = lecture_steps["s1.backward.L1.n2.dl_dz"]  # −0.000987: two significant digits
+    assert tiny.shown == "−0.00099" and tiny.places == 5 and tiny.precision == "small"
+    assert grade(tiny, "-0.00099").correct and not grade(tiny, "0").correct
 
 
 def test_other_mistakes_in_the_backward_pass(lecture_steps):

@@ -135,9 +135,8 @@ def test_realistic_mistakes_are_named_as_a_teacher_would():
         verdict = grade(lesson_steps(case["lesson"])[case["step"]], case["answer"])
         assert not verdict.correct, case
         named.append(case["named"] in (verdict.mistake or "", *(n for n, _ in verdict.also)))
-    assert sum(named) / len(named) >= 0.9, [
-        c for c, ok in zip(CORPUS, named, strict=True) if not ok
-    ]
+    # the issue asks for 90 %; every case is named today, and a change that loses one says so
+    assert all(named), [c for c, ok in zip(CORPUS, named, strict=True) if not ok]
 
 
 def test_every_mistake_in_the_library_is_in_the_corpus_and_explained_in_both_languages():
