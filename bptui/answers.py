@@ -27,7 +27,7 @@ from itertools import combinations
 
 from bptui.expr import ExprError, calculate, normalize
 from bptui.i18n import t
-from bptui.mistakes import GENERIC
+from bptui.mistakes import ESSENTIAL, GENERIC
 from bptui.model import Step
 from bptui.notation import agrees, places, same_at, shown_at
 
@@ -122,9 +122,11 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     rights["exact"] = step.value
     wrongs = [(m, name, m.value(values)) for m in step.mistakes for name, values in worlds.items()]
     wrongs = [(m, name, x) for m, name, x in wrongs if math.isfinite(x)]
-    # A known mistake's value (worked from the lesson's numbers) is never accepted, even where the
-    # learner's own earlier answers happen to lead to it.
-    blocked = any(agrees(value, x, at) for _, name, x in wrongs if not name.startswith("carried"))
+    # What the learner's own earlier answers lead to is right (as an exam marker's follow-through),
+    # even where another mistake, worked from other numbers, happens to give the same: only the
+    # mistakes no follow-through can excuse (an update uphill, or none) are never accepted.
+    blocked = any(agrees(value, x, at) for m, name, x in wrongs
+                  if m.name in ESSENTIAL and not name.startswith("carried"))  # fmt: skip
     led = ()  # the learner's own values that lead to a blocked mistake: said with its name
     for name, right in rights.items():
         if math.isfinite(right) and agrees(value, right, at):
@@ -199,8 +201,8 @@ def _carried(step: Step, carried: Mapping[str, float] | None, basis: str) -> tup
     if not basis.startswith("carried") or not carried:
         return ()
     out = {}
-    for o in step.operands:
-        if o.step in carried and not same_at(carried[o.step], o.on_screen, o.places or 0):
-            places = o.places or 0 if basis == "carried_shown" else 12
+    for o in step.operands:  # as typed (or as said back), where that is not what is on screen
+        places = o.places or 0 if basis == "carried_shown" else 12
+        if o.step in carried and not same_at(carried[o.step], o.on_screen, places):
             out[o.symbol] = shown_at(carried[o.step], places)
     return tuple(out.items())

@@ -315,3 +315,21 @@ def test_an_answer_from_some_of_the_learners_own_numbers_and_the_rest_from_the_s
     verdict = grade(step, repr(mixed), mine)
     assert verdict.correct and verdict.basis == "carried"
     assert verdict.carried == ((gain.symbol, "0.0196"),)  # only the number of theirs it used
+
+
+def test_what_the_learners_own_numbers_give_is_right_though_another_slip_lands_there_too():
+    step = lesson_steps("13-exam")["s2.gradient.L2.n1.w2"]  # ∂l/∂w₃₂ = a₂·∂l/∂z₃, sample 2
+    mine = {"s2.forward.L1.n2.a": -0.245, "s2.output.L2.n1.dl_dz": 0.1386}  # both accepted
+    assert any(
+        m.name == "z_for_a_input" and agrees(-0.034, m.value(step.values("exact")), 3)
+        for m in step.mistakes
+    )  # fmt: skip  (z₂ = −0.25 for a₂ lands there too)
+    verdict = grade(step, "-0.245*0.1386", mine)
+    assert verdict.correct and verdict.basis == "carried"
+
+
+def test_the_learners_own_numbers_are_named_even_when_they_round_like_the_screen():
+    z3 = lesson_steps("lecture-example")["s1.forward.L2.n1.z"]  # 2·a₁ − a₂: on screen 1.84
+    verdict = grade(z3, "1.85", {"s1.forward.L1.n1.a": 0.984, "s1.forward.L1.n2.a": 0.119})
+    assert verdict.correct and verdict.basis == "carried"
+    assert verdict.carried == (("a₁", "0.984"), ("a₂", "0.119"))  # not "what the screen gives"

@@ -476,9 +476,9 @@ def verdict(step, text: str, result) -> str:
             line = t("tui.right_screen", said=fixed, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
         right = t("tui.right")
-        return f"[b $success]{right}[/]{gap(right)}{symbol} = {step.shown}"
+        return f"[b $success]{right}[/]{gap(right)}{symbol} = {step.fixed}"  # to the places asked
     if result.imprecise and result.coarse == step.places:  # the last place off by one
-        return f"[b $warning]{t('tui.rounding', places=places_text(step.places))}[/]"
+        return f"[b $warning]{t('tui.rounding', places=asked_text(step))}[/]"
     if result.imprecise:
         key = "tui.coarse_slip" if result.slip_too else "tui.coarse"
         line = t(key, given=places_text(result.coarse), symbol=symbol, places=asked_text(step))
