@@ -5,7 +5,8 @@ In order:
    a unit of the last place) with the value worked out from the
    full-precision numbers, from the rounded numbers on screen, or from the learner's own earlier
    accepted answers (error carried forward; some of them, the rest as on screen, too) — never
-   when it is a known mistake's value.
+   when it is a known mistake's value worked from the lesson's numbers, nor, from any numbers, an
+   update uphill or none at all.
 2. **A named mistake** when it is, at the step's places (and at the places typed, when more, up
    to two significant digits), the value a known mistake gives (from any of those numbers); the
    closest one when several do.
