@@ -214,9 +214,9 @@ CATALOG["zh"].update(
         "tui.right": "✓ 正确：",
         "tui.right_screen": "✓ 正确：{said} 是用屏幕上四舍五入后的数字算出来的。按完整精度，{symbol} = {shown}。",
         "tui.right_carried": "✓ 正确，用的是你自己的 {used}：算出来是 {said}。（按完整精度，{symbol} = {shown}。）",
-        "tui.own_too_rough": "。从你自己的 {used} 确实会算到这里，但这个数对这一步来说太粗略了：{true}",
+        "tui.own_too_rough": "。用你自己的 {used} 确实会算出这个答案，但它太粗略，这一步不够用；更准确的是 {true}",
         "tui.coarse": "≈ 保留 {given}是对的，但 {symbol} 要保留 {places}：请多给几位。不算一次尝试。",
-        "tui.coarse_slip": "≈ {symbol} 要保留 {places}：只保留 {given} 时，正确答案和一个常见错误看起来一样。请多给几位。不算一次尝试。",
+        "tui.coarse_slip": "≈ {symbol} 要保留 {places}：只保留 {given}时，正确答案和一个常见错误看起来一样。请多给几位。不算一次尝试。",
         "tui.rounding": "≈ 差一点：{places}的最后一位差了 1。要四舍五入，不要直接截掉。不算一次尝试。",
         "tui.or": " —— 或者：{other}",
         "tui.wrong": "✗ {said} 不是 {symbol}：",
@@ -268,7 +268,7 @@ CATALOG["zh"].update(
         "tui.summary_filled": "另有 {filled} 步由程序代填（你已掌握的技能）。",
         "tui.col.filled": "代填",
         "tui.offer": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余 {left} 个 {symbol} 步骤（单独计分），或者继续自己做。",
-        "tui.offer_one": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余那 1 个 {symbol} 步骤（单独计分），或者继续自己做。",
+        "tui.offer_one": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课剩下的那 1 个 {symbol} 步骤（单独计分），或者继续自己做。",
         "tui.filled": "已代填 {n} 个 {symbol} 步骤，单独计分；F5、F6 可以查看。",
         "tui.skills": "技能",
         "tui.skills_none": "技能：还没有练习记录。每做完一步，都会记到它的技能上，跨课程累计。",
@@ -469,7 +469,7 @@ def verdict(step, text: str, result) -> str:
         mine = shown_at(result.value, step.places)
         fixed = rounded(result.value, step.places).replace("-", "−")  # "0.70": the places asked
         if result.basis == "carried" and result.carried:
-            used = ", ".join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
+            used = t("sep").join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
             line = t("tui.right_carried", used=used, said=fixed, symbol=symbol, shown=step.fixed)
             return f"[b $success]{line}[/]"
         if result.basis != "exact" and mine != step.shown:
@@ -487,8 +487,8 @@ def verdict(step, text: str, result) -> str:
         head = t("tui.wrong", said=said, symbol=symbol)
         tail = t("tui.wrong_tail")
         if result.carried:  # their own rough numbers lead there: say so, and what they are
-            used = ", ".join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
-            true = ", ".join(f"{escape(o.symbol)} = {escape(o.text.strip('()'))}" for o in step.operands
+            used = t("sep").join(f"{escape(s)} = {escape(v)}" for s, v in result.carried)
+            true = t("sep").join(f"{escape(o.symbol)} = {escape(o.text.strip('()'))}" for o in step.operands
                              if o.symbol in dict(result.carried))  # fmt: skip
             tail = t("tui.own_too_rough", used=used, true=true) + tail
         return f"[b $error]{head}[/]{gap(head)}{escape(explain(result))}{tail}"
