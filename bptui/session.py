@@ -9,13 +9,17 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bptui.answers import Verdict, grade, read
 from bptui.i18n import t
 from bptui.lesson import Lesson
 from bptui.mastery import Skills, skill_of
 from bptui.model import Step
 from bptui.progress import FREE, OUTCOMES, Progress, StepRecord, Store
+
+if TYPE_CHECKING:
+    from bptui.answers import Verdict
+# The grader (bptui.answers) is imported when first used: not on the way to the first frame.
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Session:
         for step_id, record in self.progress.records.items():
             answer = record.accepted if record.correct else None
             if answer is not None and step_id in self.by_id:
+                from bptui.answers import read
+
                 value, _ = read(answer)
                 if value is not None:
                     out[step_id] = value
@@ -110,6 +116,8 @@ class Session:
 
     def answer(self, text: str) -> Verdict:
         step = self.step
+        from bptui.answers import grade
+
         verdict = self.last_verdict = grade(step, text, self.carried())
         if self.done(step):
             return verdict  # looking back: checked, but the score stays as it was
@@ -258,6 +266,8 @@ class Session:
 
     def went_wrong(self) -> list[tuple[Step, list[tuple[str, Verdict]]]]:
         """Each step with a wrong try: what was typed and what the tutor made of it."""
+        from bptui.answers import grade
+
         carried = self.carried()
         found = []
         for step in self.steps:
@@ -274,6 +284,8 @@ class Session:
 
 def _as_recorded(regraded: Verdict, key: str) -> Verdict:
     """The verdict as it was given (graded again only to find the term of a sum it concerns)."""
+    from bptui.answers import Verdict
+
     if regraded.key == key:
         return regraded
     return Verdict(False, mistake=None if key == "wrong" else key)

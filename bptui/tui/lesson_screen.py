@@ -136,6 +136,8 @@ class LessonScreen(TutorScreen):
     async def after_first_frame(self) -> None:
         if self.session is None:
             self.prepare()
+        import bptui.answers  # noqa: F401 - the grader, ready before the first Enter
+
         await self.mount(footer())
         self.refresh_bindings()  # the footer listens from its mount on
 
