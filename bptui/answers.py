@@ -149,10 +149,13 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     # typed to more places must agree to those too, up to two significant digits of the value (a
     # tiny mistake value, the loss 0.00016 for ∂l/∂y asked to 3 places, is not a name for every
     # 0.0001 or −0.0003 that rounds to 0.000).
+    # An answer typed to fewer places than asked (with 2 significant digits at least) is matched
+    # at the places it has: 0.10 is the sign-dropped term's 0.101, rounded as the learner did.
+    coarse = given is not None and given < at and _digits(value, given) >= 2
     matches = [
         (m.name in GENERIC, abs(value - x), (w.startswith("carried"), i), m)
         for i, (m, w, x) in enumerate(wrongs)
-        if agrees(value, x, at)
+        if (agrees(value, x, at) or coarse and agrees(value, x, given))
         and (not given or given <= at or agrees(value, x, min(given, places(x, at))))
     ]
     if matches:
@@ -179,6 +182,8 @@ def _cut_off(value: float, right: float, places: int) -> bool:
     """Whether `value` is `right` cut off after `places` decimals, where rounding gives another
     number (0.984 for 0.9849; not 1.85 for 1.8448, which is no cutting off of anything)."""
     scaled = abs(right) * 10.0**places
+    if not scaled < 1e15:  # no decimals left to cut off
+        return False
     cut = math.copysign(math.floor(scaled + 1e-9) / 10.0**places, right)
     return same_at(value, cut, places) and not agrees(value, right, places)
 
@@ -187,6 +192,13 @@ def _rounds_to(value: float, right: float, places: int) -> bool:
     """Whether `value`, written with `places` decimals, is `right` rounded there (half up, or as
     the float rounds: a learner's 6.3 and Python's 6.2 for 6.25 are both roundings of it)."""
     return same_at(value, right, places) or abs(value - right) <= 0.5 * 10.0**-places * (1 + 1e-9)
+
+
+def _digits(value: float, given: int) -> int:
+    """The significant digits of a number written with `given` decimals (0.10: 2; 0.004: 1)."""
+    if value == 0:
+        return 0
+    return given + math.floor(math.log10(abs(value))) + 1
 
 
 def _says_something(value: float, given: int) -> bool:

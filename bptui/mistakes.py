@@ -199,6 +199,7 @@ LIBRARY = (
     ("dl_dz.output", "output_dl_dz_sign", lambda v: -v.gain * v.input),
     ("dl_dz.output", "other_output_dl_dy", each("dy_other", lambda v, k: v.gain * v.dy_other[k])),
     ("dl_dz.hidden", "other_dl_da", each("da_other", lambda v, k: v.gain * v.da_other[k])),
+    ("dl_dz.output dl_dz.hidden", "other_dl_dz", each("dz_other", lambda v, k: v.dz_other[k])),
     # the op-amp's input ∂l/∂a = Σₖ wₖ·∂l/∂zₖ, over the neurons this one feeds
     ("sum", "term_missing", each("w", lambda v, k: dot(v.w, v.d) - v.w[k] * v.d[k])),
     ("sum", "term_sign", each("w", lambda v, k: dot(v.w, v.d) - 2 * v.w[k] * v.d[k])),

@@ -368,10 +368,15 @@ class NetworkSteps:
         z_sym = self.z(layer, j)
         gain = self.ref(self.id(layer, j, "gain"), self.gain_symbol(layer, j), "gain")
         a = self.ref(self.id(layer, j, "a"), self.a(layer, j), "a", in_formula=False)
-        others = [  # another neuron's gain, for the mistake of taking it: as it is shown
+        others = [  # another neuron's gain (one worked out already: naming a later one would
+            # give it away), for the mistake of taking it: as it is shown
             Operand(self.gain_symbol(layer, r), float(lt.gain[r - 1]), "gain_other", r,
                     places=self.lesson.decimals, in_formula=False)
-            for r in range(1, len(lt.z) + 1) if r != j and lt.gain is not None
+            for r in range(1, j) if lt.gain is not None
+        ]  # fmt: skip
+        others += [  # another neuron's ∂l/∂z, worked out already
+            self.ref(self.id(layer, r, "dl_dz"), f"∂l/∂{self.z(layer, r)}", "dz_other", r, False)
+            for r in range(1, j) if self.id(layer, r, "dl_dz") in self.by_id
         ]  # fmt: skip
         output = self.is_output(layer)
         self.add(

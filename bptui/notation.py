@@ -91,10 +91,13 @@ def agrees(answer: float, value: float, places: int) -> bool:
     on the rounding boundary next to it — the same to one place more (0.0985 for 0.09846, asked to
     3 places: "0.098" or "0.099" is only a matter of how a 5 rounds), or the value is itself a
     half (0.5105, worked from numbers on screen: "0.510" and "0.511" are both roundings of it,
-    whatever the float's last bit says)."""
+    whatever the float's last bit says). An answer typed as a half rounds half up, as the tutor
+    teaches (0.2345 is 0.235, though the float 0.2345 lies a hair below)."""
+    unit = 10.0**-places
+    if on_half(answer, places):  # typed as a half: rounds half up, whatever the float says
+        answer += math.copysign(unit * 1e-6, answer)
     if same_at(answer, value, places):
         return True
-    unit = 10.0**-places
     near = abs(answer - value) <= 0.5 * unit * (1 + 1e-9)
     return near and (same_at(answer, value, places + 1) or on_half(value, places))
 
@@ -102,6 +105,8 @@ def agrees(answer: float, value: float, places: int) -> bool:
 def on_half(value: float, places: int) -> bool:
     """Whether a value lies halfway between two numbers of `places` decimals (up to float noise)."""
     scaled = abs(value) * 10.0**places
+    if not scaled < 1e15:  # beyond a float's decimals (or not finite): no half to speak of
+        return False
     return abs(scaled - math.floor(scaled) - 0.5) < 1e-6
 
 
@@ -179,7 +184,20 @@ def _tokens(text: str) -> list[str]:
 
 def wrap(text: str, width: int) -> list[str]:
     """Lines of at most `width` cells, broken at spaces or between Chinese characters (a word
-    longer than a line is broken where it must)."""
+    longer than a line is broken where it must). The text's own line breaks are kept, and an
+    indented line (a matrix written out) is kept as it is, cut only where it must be."""
+    from rich.cells import chop_cells
+
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        if paragraph[:1].isspace():
+            out += chop_cells(paragraph, width) if paragraph.strip() else [""]
+        else:
+            out += _wrap_line(paragraph, width) or [""]
+    return out
+
+
+def _wrap_line(text: str, width: int) -> list[str]:
     from rich.cells import cell_len, chop_cells
 
     lines, line, space = [], "", False

@@ -333,3 +333,26 @@ def test_the_learners_own_numbers_are_named_even_when_they_round_like_the_screen
     verdict = grade(z3, "1.85", {"s1.forward.L1.n1.a": 0.984, "s1.forward.L1.n2.a": 0.119})
     assert verdict.correct and verdict.basis == "carried"
     assert verdict.carried == (("a₁", "0.984"), ("a₂", "0.119"))  # not "what the screen gives"
+
+
+def test_an_answer_typed_as_a_half_rounds_half_up():
+    gain = lesson_steps("11-matrix-view")["s1.backward.L1.n1.gain"]  # 0.235004, to 3 places
+    assert grade(gain, "0.2345").correct  # 0.2345 → 0.235 (the float lies a hair below)
+    assert not grade(gain, "0.2355").correct  # 0.2355 → 0.236
+
+
+def test_a_mistake_given_to_fewer_places_than_asked_is_still_named():
+    total = lesson_steps("06-op-amp-hidden-layers")["s1.backward.L1.n2.sum"]  # −0.0094
+    verdict = grade(total, "0.10")  # the sign of w₄₂·∂l/∂z₄ dropped: 0.101, to 2 places
+    assert (verdict.mistake, verdict.term) == ("term_sign", "w₄₂·∂l/∂z₄")
+
+
+def test_no_verdict_names_a_later_steps_value():
+    """Another neuron's gain or ∂l/∂z is named only when it was worked out before this step."""
+    for name in ("lecture-example", "10b-dead-relu", "13-exam"):
+        steps_in_order = list(lesson_steps(name).values())
+        seen: set[str] = set()
+        for step in steps_in_order:
+            for operand in step.context:
+                assert operand.step is None or operand.step in seen, (step.id, operand.step)
+            seen.add(step.id)

@@ -186,3 +186,24 @@ def test_a_blank_card_lists_the_known_numbers_the_picture_cannot_show():
     card = TAGS.sub("", texts.card(session))
     assert f"Known: ∂l¹/∂w₁₁ = {first}, ∂l²/∂w₁₁ = {second}" in card
     assert by["total.L1.n1.w1"].shown not in card.split("Known")[1].split("\n")[0]
+
+
+def test_a_phase_narration_waits_until_the_steps_before_it_are_known():
+    """Lesson 11's gradient narration writes out δ¹: jumping ahead, it is not shown."""
+    lesson = load("11-matrix-view")
+    session = Session(lesson, steps.build(lesson))
+    first = next(i for i, s in enumerate(session.steps) if s.phase == "gradient")
+    session.go(first)  # jumped ahead: δ¹ unknown
+    assert "δ¹ xᵀ" not in texts.card(session)
+    for step in session.steps[:first]:
+        record = session.progress.record(step.id)
+        record.answers, record.verdicts, record.correct = [step.shown], ["right"], True
+    assert "δ¹ xᵀ" in texts.card(session)
+
+
+def test_the_narrations_own_lines_and_matrices_are_kept():
+    from bptui.notation import wrap
+
+    lines = wrap(load("11-matrix-view").narration["intro"], 74)
+    assert "  W¹ (3×2) = [ 0.5   2  ]      W² (2×3) = [ −2  1.5  −1 ]" in lines
+    assert "             [ −1  −0.5 ]" in lines

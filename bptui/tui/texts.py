@@ -419,7 +419,10 @@ def card(session, width: int | None = None) -> str:
     )
     if session.position == 0 and lesson_text(lesson, "intro"):
         lines += ["", *narration(lesson_text(lesson, "intro"), width)]
-    if first_of_phase and lesson_text(lesson, step.phase):
+    # A phase's narration may quote the numbers of the phases before it: shown once they are known
+    # (jumped ahead, the learner reads it on coming back in order).
+    caught_up = all(session.known(s) for s in session.steps[: session.position])
+    if first_of_phase and caught_up and lesson_text(lesson, step.phase):
         lines += narration(lesson_text(lesson, step.phase), width)
     return "\n".join(lines)
 
@@ -535,8 +538,8 @@ def summary(session):
     if went_wrong:
         listed = Table(title=t("tui.wrong_title"), title_justify="left", expand=True)
         listed.add_column(t("tui.col.step"), no_wrap=True)
-        listed.add_column(t("tui.col.typed"), justify="right")
-        listed.add_column(t("tui.col.said"), ratio=1)
+        listed.add_column(t("tui.col.typed"), justify="right", overflow="fold")
+        listed.add_column(t("tui.col.said"), ratio=1, overflow="fold")
         for step, tries in went_wrong:
             for i, (answer, result) in enumerate(tries):
                 name = f"{session.index[step.id] + 1}. {step.symbol}" if i == 0 else ""
@@ -545,7 +548,7 @@ def summary(session):
         named = Counter(explain(r) for _, tries in went_wrong for _, r in tries if r.mistake)
         if named:
             counts = Table(title=t("tui.mistakes_title"), title_justify="left", expand=True)
-            counts.add_column(t("tui.col.mistake"), ratio=1)
+            counts.add_column(t("tui.col.mistake"), ratio=1, overflow="fold")
             counts.add_column(t("tui.col.times"), justify="right")
             for said, count in named.most_common():
                 counts.add_row(Text(said), str(count))
