@@ -101,12 +101,12 @@ class Session:
 
     def carried(self) -> dict[str, float]:
         """The learner's own accepted answers, by step id: what later steps may be worked from."""
+        from bptui.answers import read
+
         out = {}
         for step_id, record in self.progress.records.items():
             answer = record.accepted if record.correct else None
             if answer is not None and step_id in self.by_id:
-                from bptui.answers import read
-
                 value, _ = read(answer)
                 if value is not None:
                     out[step_id] = value
