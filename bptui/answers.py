@@ -168,8 +168,11 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         generic, distance, _, best = closest if closest[1] < specific[1] / 2 else specific
         # another reading of the very same number: a specific one, or else a slip of the whole
         # (a specific name that is exactly minus the right value is also "the sign is flipped")
-        also = [(m.name, m.term) for g, d, _, m in matches
-                if d <= distance + 1e-12 and m.name != best.name]  # fmt: skip
+        # ... from the same kind of numbers: the lesson's, or the learner's own
+        own_numbers = next(w for g, d, w, m in matches if m is best)[0]
+        also = [(m.name, m.term) for g, d, (theirs, _), m in matches
+                if d <= distance + 1e-12 and m.name != best.name
+                and theirs == own_numbers]  # fmt: skip
         return Verdict(
             False, value, mistake=best.name, term=best.term, also=tuple(also[:1]), carried=led
         )

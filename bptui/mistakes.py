@@ -176,6 +176,7 @@ LIBRARY = (
     ("gain.sigmoid gain.tanh", "gain_of_a", lambda v: GAIN[v.activation](ACTIVATE[v.activation](v.a))),
     ("gain.sigmoid", "tanh_gain_for_sigmoid", lambda v: 1 - v.a**2),
     ("gain.tanh", "sigmoid_gain_for_tanh", lambda v: v.a * (1 - v.a)),
+    ("gain.tanh", "sigmoid_gain_of_z", lambda v: sigmoid(v.z) * (1 - sigmoid(v.z))),
     ("gain.sigmoid gain.tanh", "a_squared", lambda v: v.a**2),
     ("gain.sigmoid", "one_minus_a_squared", lambda v: (1 - v.a) ** 2),
     ("gain.sigmoid", "one_plus_a", lambda v: v.a * (1 + v.a)),
@@ -364,6 +365,11 @@ def slips(tree: tuple):
             yield "factor_dropped", _expr().to_text(b), a
         if op == "/":
             yield "divisor_dropped", _expr().to_text(b), a
+            yield (
+                "divisor_doubled",
+                _expr().to_text(b),
+                ("bin", "/", a, ("bin", "*", ("num", 2.0), b)),
+            )
         if op == "-":
             yield "subtraction_reversed", _expr().to_text(tree), ("bin", "-", b, a)
             if b[0] != "num":  # (a number is constant_forgotten's)
@@ -427,7 +433,7 @@ def _from_library(step: Step) -> list[Mistake]:
 
 FORMULA_SLIPS = ("constant_forgotten", "power_as_product", "added_instead", "multiplied_instead",
                  "factor_dropped", "divisor_dropped", "subtraction_reversed", "not_subtracted",
-                 "term_left_out",
+                 "term_left_out", "divisor_doubled",
                  "exp_as_product", "wrong_name")  # fmt: skip
 
 

@@ -163,6 +163,19 @@ def _is_control(char: str) -> bool:
 _WIDE = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x3000, 0x303F))  # CJK, full-width
 
 
+_CLOSING = set("。，、；：？！）」』》")
+
+
+def _last_word(line: str) -> int:
+    """Where the line's last word (or last wide character) begins."""
+    if _wide(line[-1]):
+        return len(line) - 1
+    k = len(line)
+    while k > 0 and not line[k - 1].isspace() and not _wide(line[k - 1]):
+        k -= 1
+    return k
+
+
 def _wide(char: str) -> bool:
     return any(low <= ord(char) <= high for low, high in _WIDE)
 
@@ -208,8 +221,13 @@ def _wrap_line(text: str, width: int) -> list[str]:
         joined = line + (" " if space else "") + token
         space = False
         if line and cell_len(joined) > width:
+            carry = ""  # a closing 。，、 never starts a line: what it closes goes down with it
+            if token in _CLOSING:
+                cut = _last_word(line)
+                if cut > 0:
+                    line, carry = line[:cut].rstrip(), line[cut:]
             lines.append(line)
-            joined = token
+            joined = carry + token
         line = joined
         while cell_len(line) > width:  # a word wider than a line
             first = chop_cells(line, width)[0]

@@ -161,7 +161,8 @@ class Session:
         step = self.step
         rungs = self.ladder(step)[: self.record().hints]
         missing = self.missing(step)
-        waiting = t("hint.first", symbols=", ".join(s.symbol for s in missing))
+        key = "hint.first_one" if len(missing) == 1 else "hint.first"
+        waiting = t(key, symbols=t("sep").join(s.symbol for s in missing))
         return [waiting if missing and kind in ("numbers", "worked") else text
                 for kind, text in rungs]  # fmt: skip
 

@@ -357,8 +357,8 @@ class LessonScreen(TutorScreen):
         skill = session.mastered
         n = session.fill(skill)
         self.feedback = texts.filled(n, skill)
-        if session.mastered:  # an earlier offer still open: said again
-            self.feedback += "\n" + texts.offer(session)
+        if session.mastered:  # an earlier offer still open: a reminder, not a second announcement
+            self.feedback += "\n" + texts.offer(session, again=True)
         self.refresh_bindings()
         if session.record(session.step).filled:
             self.advance()

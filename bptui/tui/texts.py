@@ -168,6 +168,7 @@ CATALOG["en"].update(
         "tui.col.filled": "filled",
         "tui.offer": "★ {skill}: {streak} right first time in a row, mastered. ctrl+f fills in the {left} other {symbol} steps of this lesson (counted apart), or just go on.",
         "tui.offer_one": "★ {skill}: {streak} right first time in a row, mastered. ctrl+f fills in the other {symbol} step of this lesson (counted apart), or just go on.",
+        "tui.offer_open": "Still on offer: ctrl+f fills in the remaining {symbol} steps ({left}).",
         "tui.filled": "Filled in {n} {symbol} steps, counted apart in your score; F5 and F6 show them.",
         "tui.skills": "Skills",
         "tui.skills_none": "Skills: none practised yet. Each step you do counts for its skill, across lessons.",
@@ -269,6 +270,7 @@ CATALOG["zh"].update(
         "tui.col.filled": "代填",
         "tui.offer": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课其余 {left} 个 {symbol} 步骤（单独计分），或者继续自己做。",
         "tui.offer_one": "★ {skill}：连续 {streak} 步一次答对，已经掌握。按 ctrl+f 由程序代填本课剩下的那 1 个 {symbol} 步骤（单独计分），或者继续自己做。",
+        "tui.offer_open": "还可以：按 ctrl+f 由程序代填剩下的 {symbol} 步骤（{left} 步）。",
         "tui.filled": "已代填 {n} 个 {symbol} 步骤，单独计分；F5、F6 可以查看。",
         "tui.skills": "技能",
         "tui.skills_none": "技能：还没有练习记录。每做完一步，都会记到它的技能上，跨课程累计。",
@@ -326,12 +328,16 @@ def status(session, room: int | None = None) -> str:
     return said(lambda key, n: key == "first_try" or n)
 
 
-def offer(session) -> str:
-    """The offer made once a skill is mastered: fill in its other steps of this lesson."""
+def offer(session, again: bool = False) -> str:
+    """The offer made once a skill is mastered: fill in its other steps of this lesson; `again`:
+    a short reminder that an earlier offer is still open."""
     from bptui.mastery import MASTERED_AFTER, label, short
 
     skill = session.mastered
     left = len(session.to_fill(skill))
+    if again:
+        said = t("tui.offer_open", left=left, symbol=escape(short(skill)))
+        return f"[$accent]{said}[/]"
     said = t("tui.offer_one" if left == 1 else "tui.offer", skill=escape(label(skill, language())),
              streak=MASTERED_AFTER, left=left, symbol=escape(short(skill)))  # fmt: skip
     return f"[$accent]{said}[/]"
@@ -391,7 +397,7 @@ def card(session, width: int | None = None) -> str:
         result = "= [b reverse $warning] ? [/]"
     if step.given and not session.shows(step, "numbers"):  # what the picture cannot show
         known = session.texts(step)
-        given = t("sep").join(f"{o.symbol} = {known.get(o.symbol, '?')}"
+        given = t("sep").join(f"{o.symbol} = {known.get(o.symbol, '?').strip('()')}"
                               for o in step.operands if o.role in step.given)  # fmt: skip
         lines.append(f"  [$text-muted]{escape(t('tui.given', given=given))}[/]")
     if session.shows(step, "formula"):  # as the scaffold level, the hints taken, the answer allow
