@@ -8,7 +8,7 @@ In order:
    when it is a known mistake's value worked from the lesson's numbers, nor, from any numbers, an
    update uphill or none at all.
 2. **A named mistake** when it is, at the step's places (and at the places typed, when more, up
-   to two significant digits), the value a known mistake gives (from any of those numbers); the
+   to three significant digits), the value a known mistake gives (from any of those numbers); the
    closest one when several do.
 3. **Right but too coarse** when the answer is a plain number with fewer places than asked and is
    right to those places: a precision message, no try used.
@@ -146,7 +146,7 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         slip = any(_rounds_to(value, x, given) for _, _, x in wrongs)  # right, or a slip?
         return Verdict(False, value, coarse=given, slip_too=slip)
     # A mistake is named when the answer agrees with its value at the places asked; an answer
-    # typed to more places must agree to those too, up to two significant digits of the value (a
+    # typed to more places must agree to those too, up to three significant digits of the value (a
     # tiny mistake value, the loss 0.00016 for ∂l/∂y asked to 3 places, is not a name for every
     # 0.0001 or −0.0003 that rounds to 0.000).
     # An answer typed to fewer places than asked (with 2 significant digits at least) is matched
@@ -156,7 +156,7 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
         (m.name in GENERIC, abs(value - x), (w.startswith("carried"), i), m)
         for i, (m, w, x) in enumerate(wrongs)
         if (agrees(value, x, at) or coarse and agrees(value, x, given))
-        and (not given or given <= at or agrees(value, x, min(given, places(x, at))))
+        and (not given or given <= at or agrees(value, x, min(given, places(x, at) + 1)))
     ]
     if matches:
         # a specific mistake, the closest, from the lesson's numbers rather than the learner's,

@@ -188,6 +188,7 @@ LIBRARY = (
     ("gain.relu", "relu_dead_passes", lambda v: 1.0 if v.z <= 0 else math.nan),
     ("gain.relu", "relu_live_blocks", lambda v: 0.0 if v.z > 0 else math.nan),
     # the op-amp's output ∂l/∂z = σ'(z)·(what comes in: ∂l/∂y, or ∂l/∂a = Σ w·∂l/∂z)
+    ("dl_dz.output dl_dz.hidden", "gain_alone", lambda v: v.gain),
     ("dl_dz.output dl_dz.hidden", "one_minus_a", lambda v: (1 - v.a) * v.input if v.activation == "sigmoid" else math.nan),
     ("dl_dz.output dl_dz.hidden", "relu_dead_passes", lambda v: v.input if v.activation == "relu" and v.gain == 0 else math.nan),
     ("dl_dz.output dl_dz.hidden", "gain_left_out", lambda v: v.input),
