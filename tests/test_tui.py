@@ -112,7 +112,17 @@ async def test_command_palette_jumps_to_a_step():
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"s1.loss")
-        await pilot.pause(0.3)
+        from textual.widgets import OptionList
+
+        for _ in range(100):  # the palette searches in the background: wait for its hits
+            await pilot.pause(0.05)
+            hits = pilot.app.screen.query(OptionList)
+            if (
+                hits
+                and hits.first().option_count
+                and "13/67" in str(hits.first().get_option_at_index(0).prompt)
+            ):
+                break
         await pilot.press("enter")
         await pilot.pause()
         assert screen.session.step.id == "s1.loss"

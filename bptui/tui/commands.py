@@ -15,7 +15,11 @@ class StepCommands(Provider):
         return [] if session is None else list(enumerate(session.steps))
 
     def _label(self, index: int, step, total: int) -> str:
-        return f"Step {index + 1}/{total}: {step.symbol} ({step.phase})"
+        from bptui.glossary import phase_name
+        from bptui.i18n import t
+
+        return t("tui.palette_step", k=index + 1, n=total, symbol=step.symbol,
+                 phase=phase_name(step.phase))  # fmt: skip
 
     async def discover(self) -> Hits:
         steps = self._steps()
