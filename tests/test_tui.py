@@ -123,6 +123,8 @@ async def test_command_palette_jumps_to_a_step():
                 and "13/67" in str(hits.first().get_option_at_index(0).prompt)
             ):
                 break
+        else:
+            raise AssertionError("the palette found no step 13/67 for 's1.loss'")
         await pilot.press("enter")
         await pilot.pause()
         assert screen.session.step.id == "s1.loss"
