@@ -356,3 +356,24 @@ def test_no_verdict_names_a_later_steps_value():
             for operand in step.context:
                 assert operand.step is None or operand.step in seen, (step.id, operand.step)
             seen.add(step.id)
+
+
+@pytest.mark.parametrize("lesson", list(every_lesson()), ids=lambda lesson: lesson.name)
+def test_a_learner_who_rounds_every_answer_as_asked_is_followed_through_the_whole_lesson(lesson):
+    """Each asked step answered with what follows from the learner's own earlier answers (as they
+    typed them, rounded as each card asks): every one is accepted, unless it is an update that
+    goes uphill or nowhere (which no follow-through excuses)."""
+    from bptui.answers import read
+    from bptui.mistakes import ESSENTIAL
+    from bptui.notation import rounded
+
+    carried: dict[str, float] = {}
+    for step in steps.build(lesson):
+        if not step.asked:
+            continue
+        own = step.compute(step.values("carried", carried))
+        answer = rounded(own, step.places)  # to the places asked, trailing zeros kept
+        verdict = grade(step, answer, carried)
+        assert verdict.correct or verdict.mistake in ESSENTIAL, (step.id, answer, verdict)
+        if verdict.correct:
+            carried[step.id] = read(answer)[0]
