@@ -377,3 +377,28 @@ def test_a_learner_who_rounds_every_answer_as_asked_is_followed_through_the_whol
         assert verdict.correct or verdict.mistake in ESSENTIAL, (step.id, answer, verdict)
         if verdict.correct:
             carried[step.id] = read(answer)[0]
+
+
+@pytest.mark.parametrize("lesson", list(every_lesson()), ids=lambda lesson: lesson.name)
+def test_a_learner_who_mixes_their_own_numbers_with_the_screens_is_followed_too(lesson):
+    """As above, but each answer is worked from some of the learner's own numbers and the rest as
+    on screen (a random mix, fixed per step; up to 4 of their own numbers in one step)."""
+    from bptui.answers import MIXED, read
+    from bptui.mistakes import ESSENTIAL
+    from bptui.notation import rounded
+
+    carried: dict[str, float] = {}
+    for step in steps.build(lesson):
+        if not step.asked:
+            continue
+        ids = list(dict.fromkeys(o.step for o in step.operands if o.step in carried))
+        pick = random.Random(step.id)
+        mine = {k: v for k, v in carried.items() if k not in ids or pick.random() < 0.5}
+        if len(ids) > MIXED:
+            mine = carried
+        own = step.compute(step.values("carried", mine))
+        answer = rounded(own, step.places)
+        verdict = grade(step, answer, carried)
+        assert verdict.correct or verdict.mistake in ESSENTIAL, (step.id, answer, verdict)
+        if verdict.correct:
+            carried[step.id] = read(answer)[0]
