@@ -218,6 +218,7 @@ class _Replaying(Session):
 
     def __init__(self, lesson: Lesson, all_steps: list[Step]):
         super().__init__(lesson, all_steps)
+        self.on_screen = False
         self.kept: dict[str, float] = {}  # the finished steps' accepted values
 
     def carried(self) -> dict[str, float]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bptui.i18n import t
@@ -55,6 +55,9 @@ class Session:
         self.last_verdict: Verdict | None = None  # the most recent answer's, for replays
         self.skills = Skills(store.root) if store else None  # the learner's record across lessons
         self.offers: list[str] = []  # skills mastered, whose other steps may be filled: latest last
+        # A learner at a screen sees only the values worked out so far, and a verdict must not name
+        # a mistake that tells another; a replay grades a file, with no screen to keep from.
+        self.on_screen = True
 
     # --- where we are ---
 
@@ -118,7 +121,14 @@ class Session:
         step = self.step
         from bptui.answers import grade
 
-        verdict = self.last_verdict = grade(step, text, self.carried())
+        verdict = grade(step, text, self.carried())
+        if (
+            verdict.mistake
+            and self.on_screen
+            and any(not self.known_id(o.step) for o in step.all_operands)
+        ):  # jumped ahead: a mistake's name would tell the value of a step not worked out yet
+            verdict = replace(verdict, mistake=None, term="", also=(), carried=())
+        self.last_verdict = verdict
         if self.done(step):
             return verdict  # looking back: checked, but the score stays as it was
         record = self.progress.record(step.id)

@@ -207,3 +207,17 @@ def test_the_narrations_own_lines_and_matrices_are_kept():
     lines = wrap(load("11-matrix-view").narration["intro"], 74)
     assert "  W¹ (3×2) = [ 0.5   2  ]      W² (2×3) = [ −2  1.5  −1 ]" in lines
     assert "             [ −1  −0.5 ]" in lines
+
+
+def test_jumped_ahead_a_wrong_answer_gets_no_name_that_tells_an_unknown_value():
+    lesson = load("13-exam")
+    session = Session(lesson, steps.build(lesson))
+    index = next(i for i, s in enumerate(session.steps) if s.id == "s2.gradient.L1.n1.w1")
+    session.go(index)  # ∂l/∂z₁ of sample 2 not worked out: "that is ∂l/∂z alone" would tell it
+    delta = session.by_id["s2.backward.L1.n1.dl_dz"]
+    verdict = session.answer(delta.shown.replace("−", "-"))
+    assert not verdict.correct and verdict.mistake is None
+    for step in session.steps[:index]:  # worked out in order: now it is named
+        record = session.progress.record(step.id)
+        record.answers, record.verdicts, record.correct = [step.shown], ["right"], True
+    assert session.answer(delta.shown.replace("−", "-")).mistake == "input_left_out"

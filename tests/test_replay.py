@@ -342,6 +342,7 @@ def reference(lesson, all_steps, answers):
     from bptui.session import Session
 
     session = Session(lesson, all_steps)
+    session.on_screen = False  # grading a file: no screen to keep values from
     graded = Graded(answers.source, session.steps)
     for index, step in enumerate(session.steps):
         session.go(index)
