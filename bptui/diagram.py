@@ -62,7 +62,7 @@ def draw(session, step, width: int = 78, height: int = 14, full: bool = False) -
     focus = picture.focus()
     if not full and (used_width > width or used_height > height) and focus:
         text = picture.render(*focus)[0]
-        caption = t("diagram.focused")
+        caption = t("diagram.focused_output" if step.kind == "loss" else "diagram.focused")
     return text + "".join(f"\n[{MUTED}]{line}[/]" for line in wrap(caption, width))
 
 
@@ -371,10 +371,11 @@ class NetworkPicture(Picture):
         return [*inputs, *range(1, self.last + 1)]
 
     def focus(self):
-        """The current neuron's layer and the one it draws on (forward) or feeds (backward)."""
+        """The current neuron's layer and the one it draws on (forward) or feeds (backward); for
+        the loss, the output layer with its targets."""
         layer = self.step.layer
         if not layer:
-            return None
+            return ([self.last], None) if self.step.kind == "loss" else None
         if self.view == "backward":
             return ([layer] if layer == self.last else [layer, layer + 1]), self.step.neuron
         return [layer - 1, layer], self.step.neuron

@@ -131,3 +131,16 @@ def test_captions_wrap_within_the_width_in_either_language(width):
         lines = wrap(text, width)
         assert all(cell_len(line) <= width for line in lines)
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+
+
+def test_at_80_columns_the_loss_shows_the_output_layer_and_its_targets(lecture):
+    session = Session(lecture, steps.build(lecture))
+    index = next(i for i, s in enumerate(session.steps) if s.id == "s1.loss")
+    for step in session.steps[:index]:
+        record = session.progress.record(step.id)
+        record.answers, record.verdicts, record.correct = [step.shown], ["right"], True
+    session.go(index)
+    text = re.sub(r"\[/?[^\]]*\]", "", draw(session, session.step, width=76, height=10))
+    assert "y₁ 0.618" in text and "ŷ₁ 1" in text and "y₂ 0.83" in text and "ŷ₂ 0" in text
+    assert "output layer and its targets" in text
+    assert max(len(line) for line in text.splitlines()) <= 76
