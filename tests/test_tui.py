@@ -365,21 +365,23 @@ async def test_page_down_scrolls_the_step_card_in_a_small_terminal():
 
 
 async def test_an_answer_entered_while_the_lesson_loads_is_graded_when_ready(monkeypatch):
+    import threading
+
     from bptui import steps
 
     build = steps.build
+    go_on = threading.Event()
 
     def slow_build(*args, **kwargs):
-        import time
-
-        time.sleep(0.5)  # a slow machine: the steps come well after the first keys
-        return build(*args, **kwargs)
+        go_on.wait(30)  # a slow machine: the steps come only after the first keys (however
+        return build(*args, **kwargs)  # long those take to arrive on a loaded machine)
 
     monkeypatch.setattr(steps, "build", slow_build)
     app = lecture_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("4", "enter")
         assert app.screen.session is None  # typed and entered before the steps were ready
+        go_on.set()
         screen = await ready(pilot)
         await pilot.pause()
         assert screen.session.position == 1
