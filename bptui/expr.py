@@ -7,9 +7,9 @@ answer can hang or crash the tutor.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-import unicodedata
 from collections.abc import Mapping
 
 from bptui.i18n import t
@@ -37,10 +37,22 @@ class ExprError(ValueError):
     """An expression that cannot be read or evaluated; the message says why, briefly."""
 
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_σπ][A-Za-z_0-9]*)"
-    r"|(?P<op>\*\*|[-+*/^()]))"
-)
+@functools.cache
+def _token() -> re.Pattern:
+    """A number, a name or an operator (compiled when first needed: not on the way to the
+    tutor's first frame)."""
+    return re.compile(
+        r"\s*(?:(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_σπ][A-Za-z_0-9]*)"
+        r"|(?P<op>\*\*|[-+*/^()]))"
+    )
+
+
+@functools.cache
+def _superscript() -> re.Pattern:
+    """A power written with superscripts: "⁻²"."""
+    return re.compile("[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
 _REPLACEMENTS = {
     "−": "-",
     "–": "-",
@@ -55,7 +67,6 @@ _REPLACEMENTS = {
     "[": "(",
     "]": ")",
 }  # as on the cards
-_SUPERSCRIPT = re.compile("[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _FROM_SUPERSCRIPT = str.maketrans("⁻⁺⁰¹²³⁴⁵⁶⁷⁸⁹", "-+0123456789")
 CONSTANTS = {"e": math.e, "pi": math.pi, "π": math.pi}
 
@@ -63,9 +74,11 @@ CONSTANTS = {"e": math.e, "pi": math.pi, "π": math.pi}
 def normalize(text: str) -> str:
     """Unicode minus and times, superscript powers, full-width digits, a decimal comma: all to
     ASCII arithmetic. A superscript is a power ("0.9⁸" is 0.9^8), never a digit."""
+    import unicodedata  # only when an answer is read: not on the way to the first frame
+
     for old, new in _REPLACEMENTS.items():
         text = text.replace(old, new)
-    text = _SUPERSCRIPT.sub(lambda m: "^(" + m.group().translate(_FROM_SUPERSCRIPT) + ")", text)
+    text = _superscript().sub(lambda m: "^(" + m.group().translate(_FROM_SUPERSCRIPT) + ")", text)
     text = unicodedata.normalize("NFKC", text)
     return text.replace(",", ".").strip()
 
@@ -80,7 +93,7 @@ def parse(text: str) -> tuple:
     tokens = []
     at = 0
     while at < len(text):
-        match = _TOKEN.match(text, at)
+        match = _token().match(text, at)
         if not match or match.end() == at:
             if text[at:].strip() == "":
                 break

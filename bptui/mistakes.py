@@ -17,17 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatch
 
+from bptui import expr
 from bptui.model import ACTIVATE, FAILED, GAIN, RULES, Step, Values, chain, dot, sigmoid
 from bptui.model import cross_entropy as ce
 from bptui.model import squared_error as se
-
-
-def _expr():
-    """The formula module, imported when a formula is first worked (not on the way to the first
-    frame: it compiles its patterns)."""
-    from bptui import expr
-
-    return expr
 
 
 class each:  # noqa: N801 - reads as a word in the table below
@@ -301,7 +294,7 @@ class Mistake:
     def value(self, values: Values) -> float:
         try:
             if self.tree:
-                return float(_expr().evaluate(self.tree, getattr(values, "name", {})))
+                return float(expr.evaluate(self.tree, getattr(values, "name", {})))
             rule = LIBRARY[self.index][2]
             return float(rule.rule(values, self.k) if isinstance(rule, each) else rule(values))
         except (*FAILED, AttributeError, KeyError):
@@ -333,7 +326,7 @@ def mutations(tree: tuple, names: list[str]):
     slip of its structure, anywhere in it ((l_new − l)/eps with l not subtracted), or a name used
     in place of another."""
     yield from slips(tree)
-    for old in _expr().names_in(tree):
+    for old in expr.names_in(tree):
         for new in names:
             if new != old:
                 yield "wrong_name", f"{new}|{old}", _rename(tree, old, new)
@@ -345,43 +338,43 @@ def slips(tree: tuple):
     if kind == "bin":
         _, op, a, b = tree
         if op in "+-" and b[0] == "num":
-            yield "constant_forgotten", _expr().to_text(b), a
+            yield "constant_forgotten", expr.to_text(b), a
         if op == "+" and a[0] == "num":
-            yield "constant_forgotten", _expr().to_text(a), b
+            yield "constant_forgotten", expr.to_text(a), b
         if op == "^" and b[0] == "num":
-            yield "power_as_product", _expr().to_text(tree), ("bin", "*", a, b)
+            yield "power_as_product", expr.to_text(tree), ("bin", "*", a, b)
         if op in "+*":
             other = "*" if op == "+" else "+"
             yield (
                 f"{'added' if op == '*' else 'multiplied'}_instead",
-                _expr().to_text(tree),
+                expr.to_text(tree),
                 ("bin", other, a, b),
             )
         if op == "+" and b[0] != "num":  # a term left out (a number is constant_forgotten's)
-            yield "term_left_out", _expr().to_text(b), a
+            yield "term_left_out", expr.to_text(b), a
         if op == "+" and a[0] != "num":
-            yield "term_left_out", _expr().to_text(a), b
+            yield "term_left_out", expr.to_text(a), b
         if op == "*":  # a factor left out (a derivative's coefficient, or its variable part)
-            yield "factor_dropped", _expr().to_text(a), b
-            yield "factor_dropped", _expr().to_text(b), a
+            yield "factor_dropped", expr.to_text(a), b
+            yield "factor_dropped", expr.to_text(b), a
         if op == "/":
-            yield "divisor_dropped", _expr().to_text(b), a
+            yield "divisor_dropped", expr.to_text(b), a
             yield (
                 "divisor_doubled",
-                _expr().to_text(b),
+                expr.to_text(b),
                 ("bin", "/", a, ("bin", "*", ("num", 2.0), b)),
             )
         if op == "-":
-            yield "subtraction_reversed", _expr().to_text(tree), ("bin", "-", b, a)
+            yield "subtraction_reversed", expr.to_text(tree), ("bin", "-", b, a)
             if b[0] != "num":  # (a number is constant_forgotten's)
-                yield "not_subtracted", _expr().to_text(b), a
+                yield "not_subtracted", expr.to_text(b), a
         for name, term, slipped in slips(a):
             yield name, term, ("bin", op, slipped, b)
         for name, term, slipped in slips(b):
             yield name, term, ("bin", op, a, slipped)
     if kind == "call":
         if tree[1] == "exp":
-            yield "exp_as_product", _expr().to_text(tree), ("bin", "*", ("name", "e"), tree[2])
+            yield "exp_as_product", expr.to_text(tree), ("bin", "*", ("name", "e"), tree[2])
         for name, term, slipped in slips(tree[2]):
             yield name, term, ("call", tree[1], slipped)
     if kind == "neg":

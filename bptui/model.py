@@ -16,16 +16,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bptui import expr
 from bptui.notation import bracketed, given, on_half, read_shown, rounded, same_at, shown_at
-
-
-def _expr():
-    """The formula module, imported when a formula is first worked (not on the way to the first
-    frame: it compiles its patterns)."""
-    from bptui import expr
-
-    return expr
-
 
 WORLDS = ("exact", "screen", "carried", "carried_shown")
 
@@ -132,7 +124,7 @@ RULES: dict[str, Callable[[Values], float]] = {
     "scaled": lambda v: v.local * v.d,  # a local derivative the learner knows, times ∂l/∂z
     "sum": lambda v: math.fsum(v.g.values()),
     "descent": lambda v: v.w - v.rate * v.g,
-    "expression": lambda v: _expr().evaluate(v.tree, getattr(v, "name", {})),
+    "expression": lambda v: expr.evaluate(v.tree, getattr(v, "name", {})),
     "chain": chain,
 }
 FAILED = (ArithmeticError, ValueError)  # a rule or mistake undefined in some world: no value
@@ -224,7 +216,7 @@ class Step:
     def filled(self, texts: Mapping[str, str]) -> str:
         """The formula with each symbol that has a text put in (the others stay symbols)."""
         if self.expression:
-            return _expr().to_text(self.expression, texts)
+            return expr.to_text(self.expression, texts)
         whole = {o.symbol: o.symbol for o in self.operands}  # ∂l/∂b₆ is matched whole, so its
         return fill(self.formula, whole | dict(texts))  # b₆ is never put in alone
 
