@@ -30,7 +30,7 @@ from bptui.expr import ExprError, calculate, normalize
 from bptui.i18n import t
 from bptui.mistakes import ESSENTIAL, GENERIC
 from bptui.model import Step
-from bptui.notation import agrees, places, same_at, shown_at
+from bptui.notation import agrees, places, same_at, shown_at, significant
 
 MIXED = 4  # up to this many of the learner's own numbers in one step: every mix with the screen's
 
@@ -151,7 +151,7 @@ def grade(step: Step, answer: str | float, carried: Mapping[str, float] | None =
     # 0.0001 or −0.0003 that rounds to 0.000).
     # An answer typed to fewer places than asked (with 2 significant digits at least) is matched
     # at the places it has: 0.10 is the sign-dropped term's 0.101, rounded as the learner did.
-    coarse = given is not None and given < at and _digits(value, given) >= 2
+    coarse = given is not None and given < at and significant(value, given) >= 2
     matches = [
         (m.name in GENERIC, abs(value - x), (w.startswith("carried"), i), m)
         for i, (m, w, x) in enumerate(wrongs)
@@ -197,19 +197,12 @@ def _rounds_to(value: float, right: float, places: int) -> bool:
     return same_at(value, right, places) or abs(value - right) <= 0.5 * 10.0**-places * (1 + 1e-9)
 
 
-def _digits(value: float, given: int) -> int:
-    """The significant digits of a number written with `given` decimals (0.10: 2; 0.004: 1)."""
-    if value == 0:
-        return 0
-    return given + math.floor(math.log10(abs(value))) + 1
-
-
 def _says_something(value: float, given: int) -> bool:
     """A coarse answer worth a precision message: a decimal place at least, or two significant
     digits ("0.1", "12"); a bare "2" for 1.84 is a guess, not a rounding."""
     if value == 0:
         return False
-    return given >= 1 or given + math.floor(math.log10(abs(value))) + 1 >= 2
+    return given >= 1 or significant(value, given) >= 2
 
 
 def _carried(step: Step, carried: Mapping[str, float] | None, basis: str) -> tuple:

@@ -6,8 +6,9 @@ missing in Chinese falls back to English, never to an error.
 
 from __future__ import annotations
 
-import math
 import os
+
+from bptui.notation import significant
 
 LANGUAGES = ("en", "zh")
 _current = "en"
@@ -46,8 +47,7 @@ def asked_text(step) -> str:
     """How precisely a step is asked: "2 decimal places"; for a value too small for the lesson's
     places, in significant digits ("2 significant digits"), which do not tell its size."""
     if step.precision.startswith("small") and step.value:
-        digits = step.places + math.floor(math.log10(abs(step.value))) + 1
-        return t("answer.significant", n=digits)
+        return t("answer.significant", n=significant(step.value, step.places))
     return places_text(step.places)
 
 

@@ -44,6 +44,13 @@ def name_with_subscript(name: str) -> str:
     return stem + sub(name[len(stem) :]) if stem and stem != name else name
 
 
+def significant(value: float, places: int) -> int:
+    """The significant digits of a number written with `places` decimals (0.10: 2; 0.004: 1)."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    return places + math.floor(math.log10(abs(value))) + 1
+
+
 def places(value: float, decimals: int) -> int:
     """Decimal places used to show `value`: `decimals`, more for tiny values."""
     if value == 0 or not math.isfinite(value):
