@@ -228,9 +228,11 @@ def test_typed_places():
 
 
 def test_the_readme_lists_every_mistake_the_tutor_names():
+    """…in the tutor's own words: the README's table is the glossary's English, kept in step."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for name in mistakes.names():
-        assert f"| `{name}` |" in readme, name
+        said = MISTAKES[name].replace("{term}", "*term*").replace("{other}", "*other*")
+        assert f"| `{name}` | {said.replace('|', chr(92) + '|')} |" in readme, name
 
 
 def test_a_second_reading_of_the_same_number_names_its_term_too(lecture):
